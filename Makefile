@@ -1,0 +1,45 @@
+# okta-sandbox: the two commands are `make run` and `make test`.
+# Both install what is missing (Debian 12, as root), configure, build, then run.
+
+BUILD      ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+WERROR     ?= $(if $(CI),ON,OFF)
+RUN_ARGS   ?=
+
+APT_PACKAGES := g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev \
+                libspdlog-dev catch2 libcli11-dev libssl-dev
+TEST_APT_PACKAGES := chromium wrk
+
+.PHONY: all deps test-deps configure build run test bench clean
+
+all: build
+
+# Installs only what dpkg does not already have, so it is quick when nothing is missing.
+deps:
+	@./tools/ensure-packages.sh $(APT_PACKAGES)
+
+test-deps: deps
+	@./tools/ensure-packages.sh $(TEST_APT_PACKAGES)
+	@./tools/ensure-npm.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DOKTA_SANDBOX_WERROR=$(WERROR)
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/app/okta-sandbox up $(RUN_ARGS)
+
+test: test-deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

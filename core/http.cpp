@@ -1,0 +1,107 @@
+#include "core/http.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace core {
+
+void ConfigureServer(httplib::Server& server, const HttpServerOptions& options) {
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(options.keep_alive_max_count);
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_read_timeout(options.read_timeout_sec, 0);
+  server.set_write_timeout(options.write_timeout_sec, 0);
+  size_t n = options.worker_threads;
+  server.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+}
+
+Result<int> HttpListener::Start(const std::string& host, int port) {
+  if (running_) return port_;
+  int bound = -1;
+  if (port == 0) {
+    bound = server_.bind_to_any_port(host);
+  } else {
+    bound = server_.bind_to_port(host, port) ? port : -1;
+  }
+  if (bound < 0) {
+    return Error{ErrorCode::kUnavailable,
+                 "cannot listen on " + host + ":" + std::to_string(port) + " (address in use or not allowed)"};
+  }
+  port_ = bound;
+  running_ = true;
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // listen_after_bind sets is_running() before accepting; the socket is
+  // already bound and listening, so connections queue even before that.
+  for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return port_;
+}
+
+void HttpListener::Stop() {
+  if (!running_.exchange(false)) return;
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string Url::Origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
+
+Result<Url> ParseUrl(const std::string& url) {
+  Url u;
+  auto pos = url.find("://");
+  if (pos == std::string::npos) return Error{ErrorCode::kInvalidValue, "URL has no scheme: " + url};
+  u.scheme = url.substr(0, pos);
+  if (u.scheme != "http" && u.scheme != "https") {
+    return Error{ErrorCode::kInvalidValue, "URL scheme must be http or https: " + url};
+  }
+  std::string rest = url.substr(pos + 3);
+  auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  u.path = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!u.path.empty() && u.path.back() == '/') u.path.pop_back();
+  if (hostport.empty()) return Error{ErrorCode::kInvalidValue, "URL has no host: " + url};
+  auto colon = hostport.rfind(':');
+  if (colon != std::string::npos && hostport.find(']') == std::string::npos) {
+    u.host = hostport.substr(0, colon);
+    try {
+      u.port = std::stoi(hostport.substr(colon + 1));
+    } catch (...) {
+      return Error{ErrorCode::kInvalidValue, "URL has a bad port: " + url};
+    }
+  } else {
+    u.host = hostport;
+    u.port = u.scheme == "https" ? 443 : 80;
+  }
+  return u;
+}
+
+std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int connect_timeout_sec,
+                                            int read_timeout_sec) {
+  auto c = std::make_unique<httplib::Client>(origin);
+  c->set_tcp_nodelay(true);
+  c->set_keep_alive(true);
+  c->set_connection_timeout(connect_timeout_sec, 0);
+  c->set_read_timeout(read_timeout_sec, 0);
+  c->set_write_timeout(read_timeout_sec, 0);
+  return c;
+}
+
+std::string UrlEncode(const std::string& s, bool space_as_plus) {
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ' && space_as_plus) {
+      out += '+';
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace core

@@ -1,0 +1,71 @@
+// HTTP helpers over cpp-httplib shared by the three services: one place sets
+// TCP_NODELAY, the worker pool and keep-alive limits, and one class owns the
+// listener thread so Start/Stop look the same everywhere.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/result.h"
+
+namespace core {
+
+struct HttpServerOptions {
+  size_t worker_threads = 32;          // cpp-httplib's default of 8 starves keep-alive clients
+  size_t keep_alive_max_count = 10000; // default 5 closes connections too often
+  size_t max_body_bytes = 1 << 20;     // larger bodies are answered 413
+  int read_timeout_sec = 30;
+  int write_timeout_sec = 30;
+};
+
+// Applies TCP_NODELAY (without it every keep-alive reply waits ~40 ms for a
+// delayed ACK), the thread pool, keep-alive and body limits.
+void ConfigureServer(httplib::Server& server, const HttpServerOptions& options);
+
+// HttpListener: runs an httplib::Server on its own thread.
+// Start binds first (port 0 picks a free port) and then serves, so when Start
+// returns the port is known and connections are accepted. Stop is idempotent
+// and waits for the listener thread to finish. Handlers run on the server's
+// worker threads.
+class HttpListener {
+ public:
+  explicit HttpListener(httplib::Server& server) : server_(server) {}
+  ~HttpListener() { Stop(); }
+  HttpListener(const HttpListener&) = delete;
+  HttpListener& operator=(const HttpListener&) = delete;
+
+  Result<int> Start(const std::string& host, int port);
+  void Stop();
+  int port() const { return port_; }
+  bool running() const { return running_; }
+
+ private:
+  httplib::Server& server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<bool> running_{false};
+};
+
+// Parsed "http://host:port/prefix" URL.
+struct Url {
+  std::string scheme;  // "http" or "https"
+  std::string host;
+  int port = 0;
+  std::string path;    // without trailing slash; "" for root
+  std::string Origin() const;  // scheme://host:port
+};
+Result<Url> ParseUrl(const std::string& url);
+
+// A client for `origin` with TCP_NODELAY, keep-alive and the given timeouts.
+std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int connect_timeout_sec = 5,
+                                            int read_timeout_sec = 60);
+
+// Percent-encoding per RFC 3986 (unreserved kept). With `space_as_plus`, a
+// space becomes '+' (form style).
+std::string UrlEncode(const std::string& s, bool space_as_plus = false);
+
+}  // namespace core

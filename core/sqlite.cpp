@@ -1,0 +1,191 @@
+#include "core/sqlite.h"
+
+namespace core {
+
+namespace {
+Error SqlError(sqlite3* db, const std::string& what) {
+  int code = sqlite3_errcode(db);
+  ErrorCode ec = ErrorCode::kInternal;
+  if ((code & 0xff) == SQLITE_CONSTRAINT) ec = ErrorCode::kConflict;
+  return Error{ec, what + ": " + sqlite3_errmsg(db)};
+}
+}  // namespace
+
+Stmt::~Stmt() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Stmt& Stmt::Bind(int idx, std::string_view text) {
+  sqlite3_bind_text(stmt_, idx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::Bind(int idx, int64_t v) {
+  sqlite3_bind_int64(stmt_, idx, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int idx, double v) {
+  sqlite3_bind_double(stmt_, idx, v);
+  return *this;
+}
+Stmt& Stmt::BindNull(int idx) {
+  sqlite3_bind_null(stmt_, idx);
+  return *this;
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqlError(db_, "sqlite step");
+}
+
+Status Stmt::Exec() {
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) return r.error();
+    if (!*r) return Status::Ok();
+  }
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Stmt::ColumnText(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+std::optional<std::string> Stmt::ColumnTextOrNull(int col) const {
+  if (ColumnIsNull(col)) return std::nullopt;
+  return ColumnText(col);
+}
+int64_t Stmt::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Stmt::ColumnDouble(int col) const { return sqlite3_column_double(stmt_, col); }
+bool Stmt::ColumnIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, DbOptions options) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+              (options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    if (raw) sqlite3_close(raw);
+    return Error{ErrorCode::kInternal, "cannot open database " + path + ": " + msg};
+  }
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  return std::unique_ptr<Db>(new Db(raw));
+}
+
+Db::~Db() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+Status Db::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    ErrorCode ec = (rc & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::kConflict : ErrorCode::kInternal;
+    return Error{ec, "sqlite: " + msg};
+  }
+  return Status::Ok();
+}
+
+Result<Stmt*> Db::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK) {
+    return SqlError(db_, "sqlite prepare");
+  }
+  auto owned = std::make_unique<Stmt>(db_, stmt);
+  Stmt* p = owned.get();
+  cache_.emplace(sql, std::move(owned));
+  return p;
+}
+
+Result<Stmt> Db::PrepareOnce(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    return SqlError(db_, "sqlite prepare");
+  }
+  return Stmt(db_, stmt);
+}
+
+int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Db::Changes() const { return sqlite3_changes(db_); }
+std::string Db::LastError() const { return sqlite3_errmsg(db_); }
+
+Transaction::Transaction(Db& db) : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {}
+
+Transaction::~Transaction() {
+  if (!done_ && begin_.ok()) (void)db_.Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  if (!begin_.ok()) return begin_;
+  auto s = db_.Exec("COMMIT");
+  if (s.ok()) done_ = true;
+  return s;
+}
+
+Status Migrate(Db& db, const std::vector<Migration>& migrations) {
+  int current = 0;
+  {
+    auto st = db.PrepareOnce("PRAGMA user_version");
+    if (!st.ok()) return st.error();
+    auto row = st->Step();
+    if (!row.ok()) return row.error();
+    current = static_cast<int>(st->ColumnInt(0));
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    Transaction tx(db);
+    if (!tx.begin_status().ok()) return tx.begin_status();
+    if (auto s = db.Exec(m.sql); !s.ok()) return s;
+    if (auto s = db.Exec("PRAGMA user_version = " + std::to_string(m.version)); !s.ok()) return s;
+    if (auto s = tx.Commit(); !s.ok()) return s;
+    current = m.version;
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<DbPool>> DbPool::Open(const std::string& path,
+                                             const std::vector<Migration>& migrations) {
+  bool in_memory = path.empty() || path == ":memory:";
+  auto db = Db::Open(in_memory ? ":memory:" : path);
+  if (!db.ok()) return db.error();
+  Db& w = **db;
+  if (!in_memory) {
+    if (auto s = w.Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s.error();
+    if (auto s = w.Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s.error();
+  }
+  if (auto s = w.Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s.error();
+  if (auto s = Migrate(w, migrations); !s.ok()) return s.error();
+  return std::unique_ptr<DbPool>(new DbPool(in_memory ? ":memory:" : path, in_memory, std::move(*db)));
+}
+
+DbPool::~DbPool() = default;
+
+Db& DbPool::ReaderForThisThread() {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  auto& slot = readers_[std::this_thread::get_id()];
+  if (!slot) {
+    auto db = Db::Open(path_, DbOptions{true, 5000});
+    if (!db.ok()) throw std::runtime_error(db.error().detail);
+    slot = std::move(*db);
+  }
+  return *slot;
+}
+
+}  // namespace core
