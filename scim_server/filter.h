@@ -1,0 +1,58 @@
+// SCIM filters (RFC 7644 §3.4.2.2) and PATCH paths (§3.5.2): a parser into an
+// AST, and an in-memory evaluator used by PATCH value-path filters. The
+// compiler to SQL lives in filter_sql.h.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/json_util.h"
+#include "core/result.h"
+#include "scim_server/schema.h"
+
+namespace scim {
+
+enum class CompareOp { kEq, kNe, kCo, kSw, kEw, kGt, kGe, kLt, kLe, kPr };
+const char* CompareOpName(CompareOp op);  // "eq", ...
+
+struct FilterNode {
+  enum class Kind {
+    kCompare,    // path op value   (value unused for pr)
+    kAnd,        // left and right
+    kOr,         // left or right
+    kNot,        // not ( left )
+    kValuePath,  // path [ left ]  -- path.sub is empty; left is evaluated per element
+  };
+  Kind kind = Kind::kCompare;
+  AttrPath path;
+  CompareOp op = CompareOp::kEq;
+  Json value;  // the comparison literal: string, number, boolean or null
+  std::unique_ptr<FilterNode> left;
+  std::unique_ptr<FilterNode> right;
+};
+
+// Parses a filter. Operators and `and`/`or`/`not` are case-insensitive;
+// precedence: not > and > or; parentheses group. Attribute names are not
+// checked against a schema here (the compiler and evaluator do that).
+// Errors: kInvalidFilter with a detail naming the position and the problem.
+core::Result<std::unique_ptr<FilterNode>> ParseFilter(std::string_view text);
+
+// A PATCH path: attrPath, or attrPath "[" valFilter "]" [ "." subAttr ].
+struct PatchPath {
+  AttrPath attr;                       // attr.sub set for "name.givenName"
+  std::unique_ptr<FilterNode> filter;  // non-null for value-path selections
+  std::string sub_after_filter;        // "value" in emails[type eq "work"].value
+};
+// Errors: kInvalidPath.
+core::Result<PatchPath> ParsePatchPath(std::string_view text);
+
+// Evaluates `filter` against one JSON object (a resource, or one element of a
+// multi-valued attribute when evaluating inside a value path). `kind` and
+// `parent` give the schema for attribute lookup and case rules: with a
+// non-null `parent` (the multi-valued complex attribute), names resolve to
+// its sub-attributes. Unknown attributes → kInvalidFilter.
+core::Result<bool> EvaluateFilter(const FilterNode& filter, const Json& object, ResourceKind kind,
+                                  const AttributeDef* parent = nullptr);
+
+}  // namespace scim

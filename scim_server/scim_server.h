@@ -1,0 +1,60 @@
+// The SCIM 2.0 service provider (RFC 7643/7644) on SQLite: the role the
+// vendor (e.g. a password manager) plays in the Okta setup guide.
+//
+// Threads: handlers run on the HTTP worker pool (Config::worker_threads);
+// storage is safe for concurrent requests (one writer at a time, readers in
+// parallel for a file store). Stop() stops accepting, waits for in-flight
+// requests and the listener thread, and is idempotent.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace scim {
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int port = 7020;                 // 0 picks a free port
+  std::string db_path = ":memory:";  // a file path, or ":memory:"
+  std::string token;               // bearer token every resource endpoint requires
+  // Public base URL used in meta.location and printed for Okta, e.g.
+  // "http://127.0.0.1:7020/scim/v2". Empty: derived from bind and port.
+  std::string base_url;
+  size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  int max_results = 1000;           // cap on `count` in list responses
+  size_t worker_threads = 32;
+  // Encryption service used by group provisioning (see docs/encryption-service.md).
+  // Empty: group provisioning cannot be enabled.
+  std::string encryption_url;
+  std::string encryption_secret;
+  bool group_provisioning = false;  // ask to enable at start (needs a healthy service)
+  const core::Clock* clock = nullptr;     // null: system clock
+  core::IdSource* ids = nullptr;          // null: UUIDv7 from the clock
+};
+
+class ScimServer {
+ public:
+  explicit ScimServer(Config config);
+  ~ScimServer();
+  ScimServer(const ScimServer&) = delete;
+  ScimServer& operator=(const ScimServer&) = delete;
+
+  // Opens the store (running migrations) and starts listening. Returns the
+  // bound port. Errors: kInternal (store cannot be opened), kUnavailable
+  // (port in use).
+  core::Result<int> Start();
+  void Stop();
+  int port() const;
+  // The SCIM connector base URL to paste into Okta, ".../scim/v2".
+  std::string base_url() const;
+  const std::string& token() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scim
