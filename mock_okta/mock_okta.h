@@ -1,0 +1,84 @@
+// The mock Okta: an Okta org on one machine. A directory (users, groups),
+// app integrations with SCIM provisioning (the App Integration Wizard path of
+// the setup guide, or a PATCH-style catalog app), a provisioning engine that
+// emits the SCIM traffic real Okta emits (see okta-scim-behaviour.md), an
+// Okta Management API subset under /api/v1 and sandbox-only endpoints under
+// /sandbox/. It talks to SCIM servers over HTTP only.
+//
+// Threads:
+//  * HTTP handlers (/api/v1, /sandbox) run on the listener's worker pool.
+//    Every directory change is applied under one domain lock and, when it
+//    has provisioning consequences, enqueues jobs; handlers never send SCIM.
+//  * One provisioning worker thread runs the jobs in order (per user/group:
+//    strictly one after another), sending SCIM requests over HTTP. Rate
+//    limited jobs are parked until the mock's clock reaches their due time;
+//    the clock can be moved forward through POST /sandbox/time.
+//  * Stop() stops accepting requests, waits for in-flight handlers and for
+//    the job the worker is running (bounded by the SCIM timeout setting),
+//    joins both threads and is idempotent. Queued jobs are dropped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace okta {
+
+// The built-in SCIM server, as `okta-sandbox up` hands it to the mock.
+struct PresetApp {
+  std::string scim_base_url;  // e.g. "http://127.0.0.1:7020/scim/v2"
+  std::string scim_token;     // sent as "Authorization: Bearer <token>"
+};
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int port = 7010;                   // 0 picks a free port
+  std::string db_path = ":memory:";  // a file path, or ":memory:"
+  // SSWS token for /api/v1. Empty: a random one is generated (core::RandomToken).
+  std::string api_token;
+  // On Start, if the org has no app yet, create the NordPass-style app: AIW SWA
+  // "NordPass Provisioning", SCIM enabled, connector base URL + HTTP Header
+  // bearer token, unique identifier field "email", Push New Users / Push
+  // Profile Updates / Push Groups, To App Create/Update/Deactivate on,
+  // provisioning enabled, client profile aiw_put.
+  std::optional<PresetApp> preset;
+  const core::Clock* clock = nullptr;  // null: system clock. Not owned; must outlive the mock.
+  std::optional<uint64_t> seed;        // seeded ids and placeholder passwords
+  // Default SCIM response timeout for new apps (Okta: 60 s). Apps can
+  // override it (sandbox app settings `timeoutMs`).
+  std::chrono::milliseconds scim_timeout{60000};
+};
+
+class MockOkta {
+ public:
+  explicit MockOkta(Config config);
+  ~MockOkta();  // calls Stop()
+  MockOkta(const MockOkta&) = delete;
+  MockOkta& operator=(const MockOkta&) = delete;
+
+  // Opens the store (running migrations), applies the preset, starts the
+  // worker and the listener. Returns the bound port. Errors: kInternal
+  // (store cannot be opened), kUnavailable (port in use), kInvalidValue
+  // (bad preset URL).
+  core::Result<int> Start();
+  void Stop();
+  int port() const;
+  std::string base_url() const;  // "http://<bind>:<port>"
+  const std::string& api_token() const;
+
+  // Blocks until no provisioning job is running or due (jobs parked in a
+  // 429 back-off whose due time is still ahead on the mock's clock do not
+  // count). Returns false on timeout. For tests and scenarios.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace okta
