@@ -1,0 +1,455 @@
+#include "scim_server/scim_routes.h"
+
+#include <charconv>
+
+#include "scim_server/filter.h"
+#include "scim_server/patch_apply.h"
+#include "scim_server/resource.h"
+#include "scim_server/schema.h"
+#include "scim_server/scim_error.h"
+
+namespace scim {
+
+using core::Error;
+using core::ErrorCode;
+using core::Json;
+using core::Result;
+
+namespace {
+
+void WriteJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(core::DumpCompact(body), kScimContentType);
+}
+
+Result<Json> ParseBody(const httplib::Request& req) {
+  if (req.body.empty()) return Error{ErrorCode::kInvalidSyntax, "the request has no body; a JSON object is required"};
+  return core::ParseJson(req.body);
+}
+
+// If-Match: W/"3", "3" or * → the version the client expects (nullopt: any).
+Result<std::optional<int64_t>> ExpectedVersion(const httplib::Request& req) {
+  if (!req.has_header("If-Match")) return std::optional<int64_t>();
+  std::string v = req.get_header_value("If-Match");
+  if (v == "*") return std::optional<int64_t>();
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size()) {
+    // An ETag this server never issued cannot match.
+    return Error{ErrorCode::kPreconditionFailed, "If-Match does not match the resource's current version"};
+  }
+  return std::optional<int64_t>(n);
+}
+
+Result<int64_t> IntParam(const httplib::Request& req, const char* name, int64_t def) {
+  if (!req.has_param(name)) return def;
+  std::string v = req.get_param_value(name);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size())
+    return Error{ErrorCode::kInvalidValue, std::string("'") + name + "' must be an integer, got '" + v + "'"};
+  return n;
+}
+
+// The query of a list or .search request, from the URL or a SearchRequest body.
+struct SearchParams {
+  std::string filter;
+  std::string sort_by;
+  std::string sort_order;
+  std::string attributes;
+  std::string excluded;
+  int64_t start_index = 1;
+  int64_t count = -1;  // -1: not given
+};
+
+Result<SearchParams> SearchFromQuery(const httplib::Request& req) {
+  SearchParams p;
+  p.filter = req.get_param_value("filter");
+  p.sort_by = req.get_param_value("sortBy");
+  p.sort_order = req.get_param_value("sortOrder");
+  p.attributes = req.get_param_value("attributes");
+  p.excluded = req.get_param_value("excludedAttributes");
+  auto si = IntParam(req, "startIndex", 1);
+  if (!si.ok()) return si.error();
+  auto c = IntParam(req, "count", -1);
+  if (!c.ok()) return c.error();
+  p.start_index = *si;
+  p.count = *c;
+  return p;
+}
+
+std::string JoinList(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  std::string out;
+  if (v.is_array()) {
+    for (const auto& s : v) {
+      if (!s.is_string()) continue;
+      if (!out.empty()) out += ",";
+      out += s.get<std::string>();
+    }
+  }
+  return out;
+}
+
+Result<SearchParams> SearchFromBody(const Json& body) {
+  if (!body.is_object()) return Error{ErrorCode::kInvalidSyntax, "a SearchRequest must be a JSON object"};
+  SearchParams p;
+  auto str = [&](const char* key, std::string* out) -> core::Status {
+    const Json* v = core::FindKeyCi(body, key);
+    if (!v) return core::Status::Ok();
+    if (!v->is_string()) return Error{ErrorCode::kInvalidValue, std::string("'") + key + "' must be a string"};
+    *out = v->get<std::string>();
+    return core::Status::Ok();
+  };
+  for (auto [k, out] : {std::pair{"filter", &p.filter}, {"sortBy", &p.sort_by}, {"sortOrder", &p.sort_order}}) {
+    if (auto s = str(k, out); !s.ok()) return s.error();
+  }
+  if (const Json* a = core::FindKeyCi(body, "attributes")) p.attributes = JoinList(*a);
+  if (const Json* e = core::FindKeyCi(body, "excludedAttributes")) p.excluded = JoinList(*e);
+  if (const Json* si = core::FindKeyCi(body, "startIndex")) {
+    if (!si->is_number_integer()) return Error{ErrorCode::kInvalidValue, "'startIndex' must be an integer"};
+    p.start_index = si->get<int64_t>();
+  }
+  if (const Json* c = core::FindKeyCi(body, "count")) {
+    if (!c->is_number_integer()) return Error{ErrorCode::kInvalidValue, "'count' must be an integer"};
+    p.count = c->get<int64_t>();
+  }
+  return p;
+}
+
+bool Excludes(const Projection& proj, const char* attr) {
+  for (const auto& p : proj.excluded) {
+    if (p.sub.empty() && core::EqualsCi(p.attr, attr)) return true;
+  }
+  if (!proj.attributes.empty()) {
+    for (const auto& p : proj.attributes) {
+      if (core::EqualsCi(p.attr, attr)) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+class Handlers {
+ public:
+  explicit Handlers(RouteContext ctx) : ctx_(std::move(ctx)) {}
+
+  Json Render(const StoredUser& u) const { return RenderUser(u.data, u.meta, u.groups, ctx_.base_url()); }
+  Json Render(const StoredGroup& g) const { return RenderGroup(g.data, g.meta, g.members, ctx_.base_url()); }
+
+  template <class T>
+  void WriteResource(httplib::Response& res, int status, const T& item, const char* endpoint,
+                     const Projection& proj = {}) const {
+    res.set_header("ETag", ETagFor(item.meta.version));
+    if (status == 201) res.set_header("Location", ctx_.base_url() + endpoint + "/" + item.meta.id);
+    ResourceKind kind = std::is_same_v<T, StoredUser> ? ResourceKind::kUser : ResourceKind::kGroup;
+    WriteJson(res, status, Project(Render(item), proj, kind));
+  }
+
+  // GET /Users, GET /Groups, POST /.search variants.
+  void List(ResourceKind kind, const SearchParams& sp, httplib::Response& res) const {
+    auto proj = ParseProjection(sp.attributes, sp.excluded, kind);
+    if (!proj.ok()) return WriteError(res, proj.error());
+    std::unique_ptr<FilterNode> filter;
+    if (!sp.filter.empty()) {
+      auto f = ParseFilter(sp.filter);
+      if (!f.ok()) return WriteError(res, f.error());
+      filter = std::move(*f);
+    }
+    ListQuery q;
+    q.filter = filter.get();
+    // RFC 7644 §3.4.2.4: startIndex < 1 is treated as 1; a negative count as 0.
+    q.start_index = std::max<int64_t>(1, sp.start_index);
+    q.count = sp.count < 0 ? ctx_.max_results : std::min<int64_t>(sp.count, ctx_.max_results);
+    if (!sp.sort_by.empty()) {
+      q.sort_by = SchemaRegistry::SplitPath(sp.sort_by);
+      if (!SchemaRegistry::Default().Resolve(kind, *q.sort_by))
+        return WriteError(res, Error{ErrorCode::kInvalidValue, "unknown attribute '" + sp.sort_by + "' in 'sortBy'"});
+    }
+    if (!sp.sort_order.empty()) {
+      if (core::EqualsCi(sp.sort_order, "descending")) q.descending = true;
+      else if (!core::EqualsCi(sp.sort_order, "ascending"))
+        return WriteError(res, Error{ErrorCode::kInvalidValue, "'sortOrder' must be 'ascending' or 'descending'"});
+    }
+    Json resources = Json::array();
+    int64_t total = 0;
+    if (kind == ResourceKind::kUser) {
+      auto page = ctx_.store->ListUsers(q);
+      if (!page.ok()) return WriteError(res, page.error());
+      total = page->total;
+      for (const auto& u : page->items) resources.push_back(Project(Render(u), *proj, kind));
+    } else {
+      auto page = ctx_.store->ListGroups(q, !Excludes(*proj, "members"));
+      if (!page.ok()) return WriteError(res, page.error());
+      total = page->total;
+      for (const auto& g : page->items) resources.push_back(Project(Render(g), *proj, kind));
+    }
+    Json body = {{"schemas", Json::array({kListResponseSchema})},
+                 {"totalResults", total},
+                 {"startIndex", q.start_index},
+                 {"itemsPerPage", static_cast<int64_t>(resources.size())},
+                 {"Resources", resources}};
+    WriteJson(res, 200, body);
+  }
+
+  void GetUser(const httplib::Request& req, httplib::Response& res) const {
+    auto proj = ParseProjection(req.get_param_value("attributes"), req.get_param_value("excludedAttributes"),
+                                ResourceKind::kUser);
+    if (!proj.ok()) return WriteError(res, proj.error());
+    auto u = ctx_.store->GetUser(std::string(req.matches[1]));
+    if (!u.ok()) return WriteError(res, u.error());
+    if (NotModified(req, res, u->meta.version)) return;
+    WriteResource(res, 200, *u, "/Users", *proj);
+  }
+
+  void GetGroup(const httplib::Request& req, httplib::Response& res) const {
+    auto proj = ParseProjection(req.get_param_value("attributes"), req.get_param_value("excludedAttributes"),
+                                ResourceKind::kGroup);
+    if (!proj.ok()) return WriteError(res, proj.error());
+    auto g = ctx_.store->GetGroup(std::string(req.matches[1]), !Excludes(*proj, "members"));
+    if (!g.ok()) return WriteError(res, g.error());
+    if (NotModified(req, res, g->meta.version)) return;
+    WriteResource(res, 200, *g, "/Groups", *proj);
+  }
+
+  void CreateUser(const httplib::Request& req, httplib::Response& res) const {
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto canon = CanonicalizeResource(*body, ResourceKind::kUser);
+    if (!canon.ok()) return WriteError(res, canon.error());
+    auto u = ctx_.store->CreateUser(canon->data);
+    if (!u.ok()) return WriteError(res, u.error());
+    WriteResource(res, 201, *u, "/Users");
+  }
+
+  void CreateGroup(const httplib::Request& req, httplib::Response& res) const {
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto canon = CanonicalizeResource(*body, ResourceKind::kGroup);
+    if (!canon.ok()) return WriteError(res, canon.error());
+    auto g = ctx_.store->CreateGroup(canon->data, canon->member_ids.value_or(std::vector<std::string>{}));
+    if (!g.ok()) return WriteError(res, g.error());
+    WriteResource(res, 201, *g, "/Groups");
+  }
+
+  void ReplaceUser(const httplib::Request& req, httplib::Response& res) const {
+    auto expected = ExpectedVersion(req);
+    if (!expected.ok()) return WriteError(res, expected.error());
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto canon = CanonicalizeResource(*body, ResourceKind::kUser);
+    if (!canon.ok()) return WriteError(res, canon.error());
+    auto u = ctx_.store->ReplaceUser(std::string(req.matches[1]), canon->data, *expected);
+    if (!u.ok()) return WriteError(res, u.error());
+    WriteResource(res, 200, *u, "/Users");
+  }
+
+  void ReplaceGroup(const httplib::Request& req, httplib::Response& res) const {
+    auto expected = ExpectedVersion(req);
+    if (!expected.ok()) return WriteError(res, expected.error());
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto canon = CanonicalizeResource(*body, ResourceKind::kGroup);
+    if (!canon.ok()) return WriteError(res, canon.error());
+    auto g = ctx_.store->ReplaceGroup(std::string(req.matches[1]), canon->data,
+                                      canon->member_ids.value_or(std::vector<std::string>{}), *expected);
+    if (!g.ok()) return WriteError(res, g.error());
+    WriteResource(res, 200, *g, "/Groups");
+  }
+
+  void PatchUser(const httplib::Request& req, httplib::Response& res) const {
+    auto expected = ExpectedVersion(req);
+    if (!expected.ok()) return WriteError(res, expected.error());
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto ops = ParsePatchRequest(*body);
+    if (!ops.ok()) return WriteError(res, ops.error());
+    auto u = ctx_.store->ModifyUser(
+        std::string(req.matches[1]),
+        [&](Json& data) -> core::Status {
+          if (auto s = ApplyPatch(data, *ops, ResourceKind::kUser, nullptr); !s.ok()) return s;
+          auto canon = CanonicalizeResource(data, ResourceKind::kUser);
+          if (!canon.ok()) return canon.error();
+          data = std::move(canon->data);
+          return core::Status::Ok();
+        },
+        *expected);
+    if (!u.ok()) return WriteError(res, u.error());
+    WriteResource(res, 200, *u, "/Users");
+  }
+
+  void PatchGroup(const httplib::Request& req, httplib::Response& res) const {
+    auto expected = ExpectedVersion(req);
+    if (!expected.ok()) return WriteError(res, expected.error());
+    auto proj = ParseProjection(req.get_param_value("attributes"), req.get_param_value("excludedAttributes"),
+                                ResourceKind::kGroup);
+    if (!proj.ok()) return WriteError(res, proj.error());
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto ops = ParsePatchRequest(*body);
+    if (!ops.ok()) return WriteError(res, ops.error());
+    auto g = ctx_.store->ModifyGroup(
+        std::string(req.matches[1]),
+        [&](Json& data, std::vector<MemberChange>* changes) -> core::Status {
+          if (auto s = ApplyPatch(data, *ops, ResourceKind::kGroup, changes); !s.ok()) return s;
+          auto canon = CanonicalizeResource(data, ResourceKind::kGroup);
+          if (!canon.ok()) return canon.error();
+          data = std::move(canon->data);
+          return core::Status::Ok();
+        },
+        *expected, !Excludes(*proj, "members"));
+    if (!g.ok()) return WriteError(res, g.error());
+    WriteResource(res, 200, *g, "/Groups", *proj);
+  }
+
+  void Delete(ResourceKind kind, const httplib::Request& req, httplib::Response& res) const {
+    auto expected = ExpectedVersion(req);
+    if (!expected.ok()) return WriteError(res, expected.error());
+    const std::string& id = std::string(req.matches[1]);
+    auto s = kind == ResourceKind::kUser ? ctx_.store->DeleteUser(id, *expected) : ctx_.store->DeleteGroup(id, *expected);
+    if (!s.ok()) return WriteError(res, s.error());
+    res.status = 204;
+  }
+
+  Json ServiceProviderConfig() const {
+    std::string base = ctx_.base_url();
+    return Json{
+        {"schemas", Json::array({"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"})},
+        {"documentationUri", "https://datatracker.ietf.org/doc/html/rfc7644"},
+        {"patch", {{"supported", true}}},
+        {"bulk", {{"supported", false}, {"maxOperations", 0}, {"maxPayloadSize", 0}}},
+        {"filter", {{"supported", true}, {"maxResults", ctx_.max_results}}},
+        {"changePassword", {{"supported", false}}},
+        {"sort", {{"supported", true}}},
+        {"etag", {{"supported", true}}},
+        {"authenticationSchemes",
+         Json::array({{{"type", "oauthbearertoken"},
+                       {"name", "OAuth Bearer Token"},
+                       {"description", "Authentication with the secret token shown at start: Authorization: Bearer <token>"},
+                       {"specUri", "https://www.rfc-editor.org/info/rfc6750"},
+                       {"primary", true}}})},
+        {"meta", {{"resourceType", "ServiceProviderConfig"}, {"location", base + "/ServiceProviderConfig"}}}};
+  }
+
+  static Json ListOf(const Json& items) {
+    return Json{{"schemas", Json::array({kListResponseSchema})},
+                {"totalResults", items.size()},
+                {"startIndex", 1},
+                {"itemsPerPage", items.size()},
+                {"Resources", items}};
+  }
+
+  void Schemas(httplib::Response& res) const {
+    const auto& reg = SchemaRegistry::Default();
+    Json items = Json::array();
+    for (const auto& s : reg.schemas()) items.push_back(reg.SchemaJson(s, ctx_.base_url()));
+    WriteJson(res, 200, ListOf(items));
+  }
+  void Schema(const std::string& id, httplib::Response& res) const {
+    const auto& reg = SchemaRegistry::Default();
+    const SchemaDef* s = reg.FindSchema(id);
+    if (!s) return WriteError(res, Error{ErrorCode::kNotFound, "schema '" + id + "' not found"});
+    WriteJson(res, 200, reg.SchemaJson(*s, ctx_.base_url()));
+  }
+  void ResourceTypes(httplib::Response& res) const {
+    const auto& reg = SchemaRegistry::Default();
+    Json items = Json::array();
+    for (const auto& rt : reg.resource_types()) items.push_back(reg.ResourceTypeJson(rt, ctx_.base_url()));
+    WriteJson(res, 200, ListOf(items));
+  }
+  void ResourceType(const std::string& id, httplib::Response& res) const {
+    const auto& reg = SchemaRegistry::Default();
+    for (const auto& rt : reg.resource_types()) {
+      if (core::EqualsCi(rt.id, id)) return WriteJson(res, 200, reg.ResourceTypeJson(rt, ctx_.base_url()));
+    }
+    WriteError(res, Error{ErrorCode::kNotFound, "resource type '" + id + "' not found"});
+  }
+
+  const RouteContext& ctx() const { return ctx_; }
+
+ private:
+  // If-None-Match with the current ETag → 304 without a body.
+  static bool NotModified(const httplib::Request& req, httplib::Response& res, int64_t version) {
+    if (!req.has_header("If-None-Match")) return false;
+    std::string tag = ETagFor(version);
+    std::string v = req.get_header_value("If-None-Match");
+    if (v == "*" || v == tag || v == tag.substr(2)) {
+      res.status = 304;
+      res.set_header("ETag", tag);
+      return true;
+    }
+    return false;
+  }
+
+  RouteContext ctx_;
+};
+
+}  // namespace
+
+void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, const RouteContext& ctx) {
+  auto h = std::make_shared<Handlers>(ctx);
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  const std::string p = prefix;
+
+  server.Get(p + "/Users", [h](Req req, Res res) {
+    auto sp = SearchFromQuery(req);
+    if (!sp.ok()) return WriteError(res, sp.error());
+    h->List(ResourceKind::kUser, *sp, res);
+  });
+  server.Get(p + "/Groups", [h](Req req, Res res) {
+    auto sp = SearchFromQuery(req);
+    if (!sp.ok()) return WriteError(res, sp.error());
+    h->List(ResourceKind::kGroup, *sp, res);
+  });
+  auto search = [h](ResourceKind kind) {
+    return [h, kind](Req req, Res res) {
+      auto body = ParseBody(req);
+      if (!body.ok()) return WriteError(res, body.error());
+      auto sp = SearchFromBody(*body);
+      if (!sp.ok()) return WriteError(res, sp.error());
+      h->List(kind, *sp, res);
+    };
+  };
+  server.Post(p + "/Users/\\.search", search(ResourceKind::kUser));
+  server.Post(p + "/Groups/\\.search", search(ResourceKind::kGroup));
+
+  server.Post(p + "/Users", [h](Req req, Res res) { h->CreateUser(req, res); });
+  server.Post(p + "/Groups", [h](Req req, Res res) { h->CreateGroup(req, res); });
+  server.Get(p + "/Users/([^/]+)", [h](Req req, Res res) { h->GetUser(req, res); });
+  server.Get(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->GetGroup(req, res); });
+  server.Put(p + "/Users/([^/]+)", [h](Req req, Res res) { h->ReplaceUser(req, res); });
+  server.Put(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->ReplaceGroup(req, res); });
+  server.Patch(p + "/Users/([^/]+)", [h](Req req, Res res) { h->PatchUser(req, res); });
+  server.Patch(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->PatchGroup(req, res); });
+  server.Delete(p + "/Users/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kUser, req, res); });
+  server.Delete(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kGroup, req, res); });
+
+  server.Get(p + "/ServiceProviderConfig", [h](Req, Res res) { WriteJson(res, 200, h->ServiceProviderConfig()); });
+  server.Get(p + "/Schemas", [h](Req, Res res) { h->Schemas(res); });
+  server.Get(p + "/Schemas/([^/]+)", [h](Req req, Res res) { h->Schema(std::string(req.matches[1]), res); });
+  server.Get(p + "/ResourceTypes", [h](Req, Res res) { h->ResourceTypes(res); });
+  server.Get(p + "/ResourceTypes/([^/]+)", [h](Req req, Res res) { h->ResourceType(std::string(req.matches[1]), res); });
+
+  // /Me needs an authenticated subject that maps to a User; a bearer token
+  // here belongs to the provisioning client, not to a person (RFC 7644 §3.11).
+  auto not_implemented = [](const char* what) {
+    return [what](Req, Res res) { WriteError(res, Error{ErrorCode::kNotImplemented, what}); };
+  };
+  const char* me = "/Me is not supported: the bearer token identifies the provisioning client, not a User";
+  server.Get(p + "/Me", not_implemented(me));
+  server.Post(p + "/Me", not_implemented(me));
+  server.Put(p + "/Me", not_implemented(me));
+  server.Patch(p + "/Me", not_implemented(me));
+  server.Delete(p + "/Me", not_implemented(me));
+  server.Post(p + "/Bulk", not_implemented("/Bulk is not supported (see ServiceProviderConfig)"));
+  server.Post(p + "/\\.search", [h](Req req, Res res) {
+    // Root search over both types is not offered; say which endpoints are.
+    (void)req;
+    WriteError(res, Error{ErrorCode::kNotImplemented, "search at the root is not supported; use /Users/.search or /Groups/.search"});
+  });
+}
+
+}  // namespace scim

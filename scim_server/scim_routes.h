@@ -1,0 +1,25 @@
+// HTTP routes of the SCIM server. Handlers are thin: parse the request, call
+// the store and the pure engines (resource, filter, patch), render.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "scim_server/scim_store.h"
+
+namespace scim {
+
+struct RouteContext {
+  ScimStore* store = nullptr;
+  std::function<std::string()> base_url;  // ".../scim/v2"
+  int max_results = 1000;
+  size_t max_bulk_operations = 1000;
+  size_t max_body_bytes = 1 << 20;
+};
+
+// Registers every SCIM endpoint under `prefix` (e.g. "/scim/v2").
+void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, const RouteContext& ctx);
+
+}  // namespace scim

@@ -1,0 +1,116 @@
+// ScimStore: Users and Groups in SQLite (layout in store_schema.h).
+// Every write is one transaction; a failed write changes nothing.
+// Thread-safe: writes are serialised on one connection, reads use per-thread
+// connections for a file store.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json_util.h"
+#include "core/result.h"
+#include "core/sqlite.h"
+#include "scim_server/filter.h"
+#include "scim_server/patch_apply.h"
+#include "scim_server/resource.h"
+
+namespace scim {
+
+struct StoredUser {
+  ResourceMeta meta;
+  core::Json data;               // canonical, see resource.h
+  std::vector<GroupRef> groups;  // derived from memberships
+};
+
+struct StoredGroup {
+  ResourceMeta meta;
+  core::Json data;
+  std::vector<MemberRef> members;
+};
+
+struct ListQuery {
+  const FilterNode* filter = nullptr;  // null: all
+  std::optional<AttrPath> sort_by;
+  bool descending = false;
+  int64_t start_index = 1;  // 1-based
+  int64_t count = 100;      // page size; 0 returns only totalResults
+};
+
+template <class T>
+struct ListPage {
+  int64_t total = 0;
+  std::vector<T> items;
+};
+
+// Called inside the write transaction with the current state; edits it in
+// place or returns an error to abort the whole write.
+using UserMutator = std::function<core::Status(core::Json& data)>;
+using GroupMutator = std::function<core::Status(core::Json& data, std::vector<MemberChange>* changes)>;
+
+// Lets the group-provisioning gate veto or accompany a group write: called in
+// the transaction after the change is computed and before it commits; an
+// error aborts the write. `added`/`removed` are member User ids.
+struct GroupWriteEvent {
+  enum class Kind { kCreate, kUpdate, kDelete };
+  Kind kind;
+  std::string group_id;
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  std::vector<std::string> remaining;  // members after the change
+};
+using GroupWriteHook = std::function<core::Status(const GroupWriteEvent&)>;
+
+class ScimStore {
+ public:
+  // Errors: kInternal when the database cannot be opened or migrated.
+  static core::Result<std::unique_ptr<ScimStore>> Open(const std::string& path, const core::Clock& clock,
+                                                       core::IdSource& ids);
+
+  // Users. Errors: kConflict (userName taken), kNotFound, kPreconditionFailed
+  // (expected_version given and different).
+  core::Result<StoredUser> CreateUser(const core::Json& data);
+  core::Result<StoredUser> GetUser(const std::string& id);
+  core::Result<StoredUser> ReplaceUser(const std::string& id, const core::Json& data,
+                                       std::optional<int64_t> expected_version = std::nullopt);
+  core::Result<StoredUser> ModifyUser(const std::string& id, const UserMutator& mutate,
+                                      std::optional<int64_t> expected_version = std::nullopt);
+  core::Status DeleteUser(const std::string& id, std::optional<int64_t> expected_version = std::nullopt);
+  core::Result<ListPage<StoredUser>> ListUsers(const ListQuery& query);
+
+  // Groups. Members are User ids; an unknown id → kInvalidValue.
+  core::Result<StoredGroup> CreateGroup(const core::Json& data, const std::vector<std::string>& member_ids);
+  core::Result<StoredGroup> GetGroup(const std::string& id, bool with_members = true);
+  core::Result<StoredGroup> ReplaceGroup(const std::string& id, const core::Json& data,
+                                         const std::vector<std::string>& member_ids,
+                                         std::optional<int64_t> expected_version = std::nullopt);
+  core::Result<StoredGroup> ModifyGroup(const std::string& id, const GroupMutator& mutate,
+                                        std::optional<int64_t> expected_version = std::nullopt,
+                                        bool with_members = true);
+  core::Status DeleteGroup(const std::string& id, std::optional<int64_t> expected_version = std::nullopt);
+  core::Result<ListPage<StoredGroup>> ListGroups(const ListQuery& query, bool with_members = true);
+
+  // Small key/value settings (token, group provisioning switch).
+  std::optional<std::string> GetSetting(const std::string& key);
+  core::Status SetSetting(const std::string& key, const std::string& value);
+
+  // Counts for the admin panel and tests.
+  int64_t CountUsers();
+  int64_t CountGroups();
+
+  void SetGroupWriteHook(GroupWriteHook hook) { group_hook_ = std::move(hook); }
+
+ private:
+  ScimStore(std::unique_ptr<core::DbPool> pool, const core::Clock& clock, core::IdSource& ids)
+      : pool_(std::move(pool)), clock_(clock), ids_(ids) {}
+
+  std::unique_ptr<core::DbPool> pool_;
+  const core::Clock& clock_;
+  core::IdSource& ids_;
+  GroupWriteHook group_hook_;
+};
+
+}  // namespace scim
