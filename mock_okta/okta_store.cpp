@@ -1,0 +1,301 @@
+#include "mock_okta/okta_store.h"
+
+namespace okta {
+
+using core::Json;
+using core::Status;
+
+namespace {
+
+// Every entity table has the same shape: a two-part key (k2 = '' for
+// single-key entities), a secondary lookup column x, the insertion seq and
+// the JSON document.
+std::string EntityTable(const std::string& name, const std::string& x_collate) {
+  return "CREATE TABLE " + name +
+         " (k1 TEXT NOT NULL, k2 TEXT NOT NULL DEFAULT '', x TEXT NOT NULL DEFAULT ''" + x_collate +
+         ", seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (k1, k2));"
+         "CREATE INDEX " + name + "_x ON " + name + " (x, seq);"
+         "CREATE INDEX " + name + "_k2 ON " + name + " (k2, seq);"
+         "CREATE UNIQUE INDEX " + name + "_seq ON " + name + " (seq);";
+}
+
+std::vector<core::Migration> Migrations() {
+  std::string v1 = EntityTable("users", " COLLATE NOCASE") + EntityTable("groups_", "") +
+                   EntityTable("memberships", "") + EntityTable("apps", "") + EntityTable("app_users", "") +
+                   EntityTable("app_groups", "") + EntityTable("group_pushes", "") + EntityTable("tasks", "") +
+                   "CREATE TABLE logs (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);"
+                   "CREATE TABLE traffic (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);";
+  return {{1, v1}};
+}
+
+template <class T>
+std::optional<T> Decode(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j.template get<T>();
+}
+
+template <class T>
+std::vector<T> DecodeAll(const std::vector<std::pair<int64_t, std::string>>& rows) {
+  std::vector<T> out;
+  for (const auto& [seq, text] : rows) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) continue;
+    T t = j.template get<T>();
+    t.seq = seq;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+template <class T>
+std::string Encode(const T& t) {
+  return nlohmann::json(t).dump();
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<OktaStore>> OktaStore::Open(const std::string& path) {
+  auto pool = core::DbPool::Open(path, Migrations());
+  if (!pool.ok()) return pool.error();
+  return std::unique_ptr<OktaStore>(new OktaStore(std::move(*pool)));
+}
+
+Status OktaStore::Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
+                      const std::string& data) {
+  return pool_->Write([&](core::Db& db) -> Status {
+    std::string t = table;
+    auto st = db.Prepare("INSERT INTO " + t + " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " +
+                         t + "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
+    if (!st.ok()) return st.error();
+    (*st)->Bind(1, k1).Bind(2, k2).Bind(3, x).Bind(4, data);
+    return (*st)->Exec();
+  });
+}
+
+std::optional<std::string> OktaStore::Get(const char* table, const std::string& k1, const std::string& k2) {
+  return pool_->Read([&](core::Db& db) -> std::optional<std::string> {
+    auto st = db.Prepare(std::string("SELECT data FROM ") + table + " WHERE k1 = ? AND k2 = ?");
+    if (!st.ok()) return std::nullopt;
+    (*st)->Bind(1, k1).Bind(2, k2);
+    auto row = (*st)->Step();
+    if (!row.ok() || !*row) return std::nullopt;
+    std::string out = (*st)->ColumnText(0);
+    (*st)->Reset();
+    return out;
+  });
+}
+
+std::optional<std::pair<int64_t, std::string>> OktaStore::GetBy(const char* table, const char* col,
+                                                                const std::string& v) {
+  auto rows = List(table, col, v, 0, 1);
+  if (rows.empty()) return std::nullopt;
+  return rows[0];
+}
+
+std::vector<std::pair<int64_t, std::string>> OktaStore::List(const char* table, const char* col, const std::string& v,
+                                                             int64_t after_seq, int limit) {
+  return pool_->Read([&](core::Db& db) {
+    std::vector<std::pair<int64_t, std::string>> out;
+    std::string sql = std::string("SELECT seq, data FROM ") + table + " WHERE seq > ?";
+    if (col) sql += std::string(" AND ") + col + " = ?";
+    sql += " ORDER BY seq LIMIT ?";
+    auto st = db.Prepare(sql);
+    if (!st.ok()) return out;
+    int i = 1;
+    (*st)->Bind(i++, after_seq);
+    if (col) (*st)->Bind(i++, v);
+    (*st)->Bind(i++, static_cast<int64_t>(limit < 0 ? 1000000000 : limit));
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok() || !*row) break;
+      out.emplace_back((*st)->ColumnInt(0), (*st)->ColumnText(1));
+    }
+    (*st)->Reset();
+    return out;
+  });
+}
+
+Status OktaStore::Delete(const char* table, const std::string& k1, const std::string& k2) {
+  return pool_->Write([&](core::Db& db) -> Status {
+    auto st = db.Prepare(std::string("DELETE FROM ") + table + " WHERE k1 = ? AND k2 = ?");
+    if (!st.ok()) return st.error();
+    (*st)->Bind(1, k1).Bind(2, k2);
+    return (*st)->Exec();
+  });
+}
+
+// ---- users ----
+Status OktaStore::PutUser(const User& u) {
+  std::string login = u.profile.value("login", "");
+  if (auto other = GetBy("users", "x", login)) {
+    auto existing = Decode<User>(other->second);
+    if (existing && existing->id != u.id) return core::MakeError(core::ErrorCode::kConflict, "login: An object with this field already exists in the current organization");
+  }
+  return Put("users", u.id, "", login, Encode(u));
+}
+std::optional<User> OktaStore::LookupUser(const std::string& id) {
+  auto rows = List("users", "k1", id, 0, 1);
+  auto v = DecodeAll<User>(rows);
+  if (v.empty()) return std::nullopt;
+  return v[0];
+}
+std::optional<User> OktaStore::LookupUserByLogin(const std::string& login) {
+  auto v = DecodeAll<User>(List("users", "x", login, 0, 1));
+  if (v.empty()) return std::nullopt;
+  return v[0];
+}
+std::vector<User> OktaStore::ListUsers(int64_t after_seq, int limit) {
+  return DecodeAll<User>(List("users", nullptr, "", after_seq, limit));
+}
+Status OktaStore::DeleteUser(const std::string& id) { return Delete("users", id, ""); }
+
+// ---- groups ----
+Status OktaStore::PutGroup(const Group& g) { return Put("groups_", g.id, "", g.name, Encode(g)); }
+std::optional<Group> OktaStore::LookupGroup(const std::string& id) {
+  auto v = DecodeAll<Group>(List("groups_", "k1", id, 0, 1));
+  if (v.empty()) return std::nullopt;
+  return v[0];
+}
+std::vector<Group> OktaStore::ListGroups(int64_t after_seq, int limit) {
+  return DecodeAll<Group>(List("groups_", nullptr, "", after_seq, limit));
+}
+Status OktaStore::DeleteGroup(const std::string& id) { return Delete("groups_", id, ""); }
+
+// ---- memberships: k1 = group, k2 = user ----
+Status OktaStore::AddMember(const std::string& g, const std::string& u) {
+  if (IsMember(g, u)) return Status::Ok();
+  return Put("memberships", g, u, g, "{}");
+}
+Status OktaStore::RemoveMember(const std::string& g, const std::string& u) { return Delete("memberships", g, u); }
+bool OktaStore::IsMember(const std::string& g, const std::string& u) { return Get("memberships", g, u).has_value(); }
+std::vector<std::string> OktaStore::ListMemberIds(const std::string& g) {
+  return pool_->Read([&](core::Db& db) {
+    std::vector<std::string> out;
+    auto st = db.Prepare("SELECT k2 FROM memberships WHERE k1 = ? ORDER BY seq");
+    if (!st.ok()) return out;
+    (*st)->Bind(1, g);
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok() || !*row) break;
+      out.push_back((*st)->ColumnText(0));
+    }
+    (*st)->Reset();
+    return out;
+  });
+}
+std::vector<std::string> OktaStore::ListGroupIdsOfUser(const std::string& u) {
+  return pool_->Read([&](core::Db& db) {
+    std::vector<std::string> out;
+    auto st = db.Prepare("SELECT k1 FROM memberships WHERE k2 = ? ORDER BY seq");
+    if (!st.ok()) return out;
+    (*st)->Bind(1, u);
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok() || !*row) break;
+      out.push_back((*st)->ColumnText(0));
+    }
+    (*st)->Reset();
+    return out;
+  });
+}
+
+// ---- apps ----
+Status OktaStore::PutApp(const App& a) { return Put("apps", a.id, "", a.name, Encode(a)); }
+std::optional<App> OktaStore::LookupApp(const std::string& id) {
+  auto v = DecodeAll<App>(List("apps", "k1", id, 0, 1));
+  if (v.empty()) return std::nullopt;
+  return v[0];
+}
+std::vector<App> OktaStore::ListApps(int64_t after_seq, int limit) {
+  return DecodeAll<App>(List("apps", nullptr, "", after_seq, limit));
+}
+Status OktaStore::DeleteApp(const std::string& id) { return Delete("apps", id, ""); }
+
+// ---- app users: k1 = app, k2 = user, x = app ----
+Status OktaStore::PutAppUser(const AppUser& au) { return Put("app_users", au.app_id, au.user_id, au.app_id, Encode(au)); }
+std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const std::string& user_id) {
+  return Decode<AppUser>(Get("app_users", app_id, user_id));
+}
+std::vector<AppUser> OktaStore::ListAppUsers(const std::string& app_id) {
+  return DecodeAll<AppUser>(List("app_users", "k1", app_id, 0, -1));
+}
+std::vector<AppUser> OktaStore::ListAppUsersOfUser(const std::string& user_id) {
+  return DecodeAll<AppUser>(List("app_users", "k2", user_id, 0, -1));
+}
+Status OktaStore::DeleteAppUser(const std::string& a, const std::string& u) { return Delete("app_users", a, u); }
+
+// ---- app groups ----
+Status OktaStore::PutAppGroup(const AppGroup& ag) {
+  return Put("app_groups", ag.app_id, ag.group_id, ag.app_id, Encode(ag));
+}
+std::optional<AppGroup> OktaStore::LookupAppGroup(const std::string& a, const std::string& g) {
+  return Decode<AppGroup>(Get("app_groups", a, g));
+}
+std::vector<AppGroup> OktaStore::ListAppGroups(const std::string& a) {
+  return DecodeAll<AppGroup>(List("app_groups", "k1", a, 0, -1));
+}
+std::vector<AppGroup> OktaStore::ListAppGroupsOfGroup(const std::string& g) {
+  return DecodeAll<AppGroup>(List("app_groups", "k2", g, 0, -1));
+}
+Status OktaStore::DeleteAppGroup(const std::string& a, const std::string& g) { return Delete("app_groups", a, g); }
+
+// ---- group push mappings: k1 = id, k2 = '', x = source group; app in JSON ----
+Status OktaStore::PutGroupPush(const GroupPush& p) { return Put("group_pushes", p.id, "", p.source_group_id, Encode(p)); }
+std::optional<GroupPush> OktaStore::LookupGroupPush(const std::string& id) {
+  return Decode<GroupPush>(Get("group_pushes", id, ""));
+}
+std::vector<GroupPush> OktaStore::ListGroupPushes(const std::string& app_id) {
+  std::vector<GroupPush> out;
+  for (auto& p : DecodeAll<GroupPush>(List("group_pushes", nullptr, "", 0, -1))) {
+    if (p.app_id == app_id) out.push_back(std::move(p));
+  }
+  return out;
+}
+std::vector<GroupPush> OktaStore::ListGroupPushesOfGroup(const std::string& g) {
+  return DecodeAll<GroupPush>(List("group_pushes", "x", g, 0, -1));
+}
+Status OktaStore::DeleteGroupPush(const std::string& id) { return Delete("group_pushes", id, ""); }
+
+// ---- tasks ----
+Status OktaStore::PutTask(const Task& t) { return Put("tasks", t.id, "", t.app_id, Encode(t)); }
+std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
+std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", nullptr, "", 0, -1)); }
+
+// ---- logs and traffic ----
+namespace {
+std::vector<std::pair<int64_t, Json>> ParseRows(const std::vector<std::pair<int64_t, std::string>>& rows) {
+  std::vector<std::pair<int64_t, Json>> out;
+  for (const auto& [seq, text] : rows) {
+    auto j = core::ParseJson(text);
+    if (j.ok()) out.emplace_back(seq, std::move(*j));
+  }
+  return out;
+}
+}  // namespace
+
+Status OktaStore::AddLog(const Json& event) {
+  return pool_->Write([&](core::Db& db) -> Status {
+    auto st = db.Prepare("INSERT INTO logs (data) VALUES (?)");
+    if (!st.ok()) return st.error();
+    (*st)->Bind(1, core::DumpCompact(event));
+    return (*st)->Exec();
+  });
+}
+std::vector<std::pair<int64_t, Json>> OktaStore::ListLogs(int64_t after_seq, int limit) {
+  return ParseRows(List("logs", nullptr, "", after_seq, limit));
+}
+Status OktaStore::AddTraffic(const Json& record) {
+  return pool_->Write([&](core::Db& db) -> Status {
+    auto st = db.Prepare("INSERT INTO traffic (data) VALUES (?)");
+    if (!st.ok()) return st.error();
+    (*st)->Bind(1, core::DumpCompact(record));
+    return (*st)->Exec();
+  });
+}
+std::vector<std::pair<int64_t, Json>> OktaStore::ListTraffic(int64_t after_seq, int limit) {
+  return ParseRows(List("traffic", nullptr, "", after_seq, limit));
+}
+
+}  // namespace okta

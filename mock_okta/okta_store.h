@@ -1,0 +1,89 @@
+// OktaStore: the mock Okta's SQLite database (okta.db). Each entity is a row
+// of indexed key columns plus its JSON form; `seq` keeps insertion order for
+// Okta's cursor paging. Thread-safe (core::DbPool); the domain serialises
+// multi-row changes under its own lock.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "core/result.h"
+#include "core/sqlite.h"
+#include "mock_okta/model.h"
+
+namespace okta {
+
+class OktaStore {
+ public:
+  // Errors: kInternal when the file cannot be opened or migrated.
+  static core::Result<std::unique_ptr<OktaStore>> Open(const std::string& path);
+
+  // Users. Put inserts or replaces; a login taken by another user → kConflict.
+  core::Status PutUser(const User& u);
+  std::optional<User> LookupUser(const std::string& id);
+  std::optional<User> LookupUserByLogin(const std::string& login);
+  // In seq order, after `after_seq` (0: from the start), at most `limit`.
+  std::vector<User> ListUsers(int64_t after_seq, int limit);
+  core::Status DeleteUser(const std::string& id);
+
+  core::Status PutGroup(const Group& g);
+  std::optional<Group> LookupGroup(const std::string& id);
+  std::vector<Group> ListGroups(int64_t after_seq, int limit);
+  core::Status DeleteGroup(const std::string& id);
+
+  core::Status AddMember(const std::string& group_id, const std::string& user_id);
+  core::Status RemoveMember(const std::string& group_id, const std::string& user_id);
+  bool IsMember(const std::string& group_id, const std::string& user_id);
+  std::vector<std::string> ListMemberIds(const std::string& group_id);  // in the order added
+  std::vector<std::string> ListGroupIdsOfUser(const std::string& user_id);
+
+  core::Status PutApp(const App& a);
+  std::optional<App> LookupApp(const std::string& id);
+  std::vector<App> ListApps(int64_t after_seq, int limit);
+  core::Status DeleteApp(const std::string& id);
+
+  core::Status PutAppUser(const AppUser& au);
+  std::optional<AppUser> LookupAppUser(const std::string& app_id, const std::string& user_id);
+  std::vector<AppUser> ListAppUsers(const std::string& app_id);
+  std::vector<AppUser> ListAppUsersOfUser(const std::string& user_id);
+  core::Status DeleteAppUser(const std::string& app_id, const std::string& user_id);
+
+  core::Status PutAppGroup(const AppGroup& ag);
+  std::optional<AppGroup> LookupAppGroup(const std::string& app_id, const std::string& group_id);
+  std::vector<AppGroup> ListAppGroups(const std::string& app_id);
+  std::vector<AppGroup> ListAppGroupsOfGroup(const std::string& group_id);
+  core::Status DeleteAppGroup(const std::string& app_id, const std::string& group_id);
+
+  core::Status PutGroupPush(const GroupPush& p);
+  std::optional<GroupPush> LookupGroupPush(const std::string& id);
+  std::vector<GroupPush> ListGroupPushes(const std::string& app_id);
+  std::vector<GroupPush> ListGroupPushesOfGroup(const std::string& group_id);
+  core::Status DeleteGroupPush(const std::string& id);
+
+  core::Status PutTask(const Task& t);
+  std::optional<Task> LookupTask(const std::string& id);
+  std::vector<Task> ListTasks();
+
+  // System Log events and traffic records: append-only JSON documents.
+  core::Status AddLog(const core::Json& event);
+  std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
+  core::Status AddTraffic(const core::Json& record);
+  std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
+
+ private:
+  explicit OktaStore(std::unique_ptr<core::DbPool> pool) : pool_(std::move(pool)) {}
+  core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
+                   const std::string& data);
+  std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2);
+  std::optional<std::pair<int64_t, std::string>> GetBy(const char* table, const char* col, const std::string& v);
+  std::vector<std::pair<int64_t, std::string>> List(const char* table, const char* col, const std::string& v,
+                                                    int64_t after_seq, int limit);
+  core::Status Delete(const char* table, const std::string& k1, const std::string& k2);
+
+  std::unique_ptr<core::DbPool> pool_;
+};
+
+}  // namespace okta
