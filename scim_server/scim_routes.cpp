@@ -393,13 +393,30 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
   using Req = const httplib::Request&;
   using Res = httplib::Response&;
   const std::string p = prefix;
+  // Every resource endpoint requires the bearer token; discovery does not.
+  struct Guarded {
+    httplib::Server& server;
+    RouteContext ctx;
+    httplib::Server::Handler Wrap(httplib::Server::Handler h) const {
+      auto authorize = ctx.authorize;
+      return [authorize, h](Req req, Res res) {
+        if (authorize && !authorize(req, res)) return;
+        h(req, res);
+      };
+    }
+    void Get(const std::string& pat, httplib::Server::Handler h) { server.Get(pat, Wrap(std::move(h))); }
+    void Post(const std::string& pat, httplib::Server::Handler h) { server.Post(pat, Wrap(std::move(h))); }
+    void Put(const std::string& pat, httplib::Server::Handler h) { server.Put(pat, Wrap(std::move(h))); }
+    void Patch(const std::string& pat, httplib::Server::Handler h) { server.Patch(pat, Wrap(std::move(h))); }
+    void Delete(const std::string& pat, httplib::Server::Handler h) { server.Delete(pat, Wrap(std::move(h))); }
+  } guarded{server, ctx};
 
-  server.Get(p + "/Users", [h](Req req, Res res) {
+  guarded.Get(p + "/Users", [h](Req req, Res res) {
     auto sp = SearchFromQuery(req);
     if (!sp.ok()) return WriteError(res, sp.error());
     h->List(ResourceKind::kUser, *sp, res);
   });
-  server.Get(p + "/Groups", [h](Req req, Res res) {
+  guarded.Get(p + "/Groups", [h](Req req, Res res) {
     auto sp = SearchFromQuery(req);
     if (!sp.ok()) return WriteError(res, sp.error());
     h->List(ResourceKind::kGroup, *sp, res);
@@ -413,19 +430,19 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
       h->List(kind, *sp, res);
     };
   };
-  server.Post(p + "/Users/\\.search", search(ResourceKind::kUser));
-  server.Post(p + "/Groups/\\.search", search(ResourceKind::kGroup));
+  guarded.Post(p + "/Users/\\.search", search(ResourceKind::kUser));
+  guarded.Post(p + "/Groups/\\.search", search(ResourceKind::kGroup));
 
-  server.Post(p + "/Users", [h](Req req, Res res) { h->CreateUser(req, res); });
-  server.Post(p + "/Groups", [h](Req req, Res res) { h->CreateGroup(req, res); });
-  server.Get(p + "/Users/([^/]+)", [h](Req req, Res res) { h->GetUser(req, res); });
-  server.Get(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->GetGroup(req, res); });
-  server.Put(p + "/Users/([^/]+)", [h](Req req, Res res) { h->ReplaceUser(req, res); });
-  server.Put(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->ReplaceGroup(req, res); });
-  server.Patch(p + "/Users/([^/]+)", [h](Req req, Res res) { h->PatchUser(req, res); });
-  server.Patch(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->PatchGroup(req, res); });
-  server.Delete(p + "/Users/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kUser, req, res); });
-  server.Delete(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kGroup, req, res); });
+  guarded.Post(p + "/Users", [h](Req req, Res res) { h->CreateUser(req, res); });
+  guarded.Post(p + "/Groups", [h](Req req, Res res) { h->CreateGroup(req, res); });
+  guarded.Get(p + "/Users/([^/]+)", [h](Req req, Res res) { h->GetUser(req, res); });
+  guarded.Get(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->GetGroup(req, res); });
+  guarded.Put(p + "/Users/([^/]+)", [h](Req req, Res res) { h->ReplaceUser(req, res); });
+  guarded.Put(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->ReplaceGroup(req, res); });
+  guarded.Patch(p + "/Users/([^/]+)", [h](Req req, Res res) { h->PatchUser(req, res); });
+  guarded.Patch(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->PatchGroup(req, res); });
+  guarded.Delete(p + "/Users/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kUser, req, res); });
+  guarded.Delete(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kGroup, req, res); });
 
   server.Get(p + "/ServiceProviderConfig", [h](Req, Res res) { WriteJson(res, 200, h->ServiceProviderConfig()); });
   server.Get(p + "/Schemas", [h](Req, Res res) { h->Schemas(res); });
@@ -439,13 +456,13 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
     return [what](Req, Res res) { WriteError(res, Error{ErrorCode::kNotImplemented, what}); };
   };
   const char* me = "/Me is not supported: the bearer token identifies the provisioning client, not a User";
-  server.Get(p + "/Me", not_implemented(me));
-  server.Post(p + "/Me", not_implemented(me));
-  server.Put(p + "/Me", not_implemented(me));
-  server.Patch(p + "/Me", not_implemented(me));
-  server.Delete(p + "/Me", not_implemented(me));
-  server.Post(p + "/Bulk", not_implemented("/Bulk is not supported (see ServiceProviderConfig)"));
-  server.Post(p + "/\\.search", [h](Req req, Res res) {
+  guarded.Get(p + "/Me", not_implemented(me));
+  guarded.Post(p + "/Me", not_implemented(me));
+  guarded.Put(p + "/Me", not_implemented(me));
+  guarded.Patch(p + "/Me", not_implemented(me));
+  guarded.Delete(p + "/Me", not_implemented(me));
+  guarded.Post(p + "/Bulk", not_implemented("/Bulk is not supported (see ServiceProviderConfig)"));
+  guarded.Post(p + "/\\.search", [h](Req req, Res res) {
     // Root search over both types is not offered; say which endpoints are.
     (void)req;
     WriteError(res, Error{ErrorCode::kNotImplemented, "search at the root is not supported; use /Users/.search or /Groups/.search"});

@@ -17,6 +17,10 @@ struct RouteContext {
   int max_results = 1000;
   size_t max_bulk_operations = 1000;
   size_t max_body_bytes = 1 << 20;
+  // Checks credentials; on failure writes the 401 and returns false. Runs
+  // after the body is read, so a refused request never desynchronises a
+  // keep-alive connection.
+  std::function<bool(const httplib::Request&, httplib::Response&)> authorize;
 };
 
 // Registers every SCIM endpoint under `prefix` (e.g. "/scim/v2").

@@ -37,28 +37,20 @@ struct ScimServer::Impl {
     return token;
   }
 
-  // Bearer authentication for everything under the prefix except the
-  // discovery endpoints, which RFC 7644 §4 lets clients read to learn how to
-  // authenticate.
-  httplib::Server::HandlerResponse Authenticate(const httplib::Request& req, httplib::Response& res) const {
-    const std::string& path = req.path;
-    if (path.rfind(kPrefix, 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
-    std::string rest = path.substr(std::char_traits<char>::length(kPrefix));
-    for (const char* open : {"/ServiceProviderConfig", "/Schemas", "/ResourceTypes"}) {
-      if (rest.rfind(open, 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
-    }
+  // Bearer authentication, compared in constant time.
+  bool Authenticate(const httplib::Request& req, httplib::Response& res) const {
     std::string header = req.get_header_value("Authorization");
     static constexpr std::string_view kBearer = "Bearer ";
     bool ok = false;
     if (header.size() > kBearer.size() && core::EqualsCi(std::string_view(header).substr(0, kBearer.size()), kBearer)) {
       ok = core::ConstantTimeEquals(Token(), std::string_view(header).substr(kBearer.size()));
     }
-    if (ok) return httplib::Server::HandlerResponse::Unhandled;
+    if (ok) return true;
     res.set_header("WWW-Authenticate", "Bearer realm=\"okta-sandbox SCIM\"");
     WriteError(res, 401, "",
                header.empty() ? "authentication required: send Authorization: Bearer <token>"
                               : "the bearer token is not valid for this SCIM server");
-    return httplib::Server::HandlerResponse::Handled;
+    return false;
   }
 };
 
@@ -93,9 +85,6 @@ core::Result<int> ScimServer::Start() {
   options.worker_threads = s.config.worker_threads;
   options.max_body_bytes = s.config.max_body_bytes;
   core::ConfigureServer(s.http, options);
-  s.http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return impl_->Authenticate(req, res);
-  });
   // Anything that ends in an error without a body (unknown path, wrong
   // method, body over the limit, unparsable request) still gets a SCIM error.
   s.http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -132,6 +121,7 @@ core::Result<int> ScimServer::Start() {
   ctx.base_url = [this] { return impl_->base_url; };
   ctx.max_results = s.config.max_results;
   ctx.max_body_bytes = s.config.max_body_bytes;
+  ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
   RegisterScimRoutes(s.http, kPrefix, ctx);
 
   s.listener = std::make_unique<core::HttpListener>(s.http);
