@@ -8,7 +8,7 @@ WERROR     ?= $(if $(CI),ON,OFF)
 RUN_ARGS   ?=
 
 APT_PACKAGES := g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev \
-                libspdlog-dev catch2 libcli11-dev libssl-dev
+                libspdlog-dev catch2 libcli11-dev libssl-dev curl
 TEST_APT_PACKAGES := chromium wrk
 
 .PHONY: all deps test-deps configure build run test bench clean
