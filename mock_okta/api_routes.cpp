@@ -1,0 +1,433 @@
+#include "mock_okta/routes.h"
+
+#include "core/log.h"
+#include "core/secret.h"
+#include "mock_okta/okta_error.h"
+#include "mock_okta/render.h"
+
+namespace okta {
+
+using core::Json;
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void SendError(httplib::Response& res, const core::Error& e) {
+  OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
+  res.status = oe.status;
+  res.set_content(core::DumpCompact(oe.body), kJson);
+}
+
+void SendJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(core::DumpCompact(body), kJson);
+}
+
+template <class T, class F>
+void Reply(httplib::Response& res, const core::Result<T>& r, F render, int status = 200) {
+  if (!r.ok()) return SendError(res, r.error());
+  SendJson(res, status, render(*r));
+}
+
+void ReplyStatus(httplib::Response& res, const core::Status& s, int status = 204) {
+  if (!s.ok()) return SendError(res, s.error());
+  res.status = status;
+}
+
+core::Result<Json> Body(const httplib::Request& req) {
+  if (req.body.empty()) return Json::object();
+  auto j = core::ParseJson(req.body);
+  if (!j.ok()) return j.error();
+  if (!j->is_object()) return core::MakeError(core::ErrorCode::kInvalidSyntax, "body must be a JSON object");
+  return j;
+}
+
+bool QueryFlag(const httplib::Request& req, const char* key, bool def) {
+  if (!req.has_param(key)) return def;
+  return req.get_param_value(key) != "false";
+}
+
+int Limit(const httplib::Request& req, int def) {
+  if (!req.has_param("limit")) return def;
+  try {
+    int n = std::stoi(req.get_param_value("limit"));
+    return n < 1 ? def : std::min(n, 1000);
+  } catch (...) {
+    return def;
+  }
+}
+int64_t After(const httplib::Request& req) {
+  if (!req.has_param("after")) return 0;
+  try {
+    return std::stoll(req.get_param_value("after"));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Okta paging: fetch limit+1 to know whether there is a next page; Link
+// headers for self and next (the cursor is the last item's position).
+template <class T>
+void SetPageLinks(httplib::Response& res, const std::string& url, int limit, std::vector<T>& items) {
+  std::string self = "<" + url + "?limit=" + std::to_string(limit) + ">; rel=\"self\"";
+  res.set_header("Link", self);
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(limit);
+    res.set_header("Link", "<" + url + "?after=" + std::to_string(items.back().seq) + "&limit=" + std::to_string(limit) +
+                               ">; rel=\"next\"");
+  }
+}
+
+std::string PasswordOf(const Json& body) {
+  if (body.contains("credentials") && body["credentials"].is_object()) {
+    const Json& c = body["credentials"];
+    if (c.contains("password") && c["password"].is_object()) return c["password"].value("value", "");
+  }
+  return "";
+}
+
+bool MatchesQuery(const User& u, const std::string& q) {
+  if (q.empty()) return true;
+  std::string lq = core::ToLower(q);
+  for (const char* k : {"login", "email", "firstName", "lastName"}) {
+    std::string v = core::ToLower(u.profile.value(k, ""));
+    if (v.rfind(lq, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
+  Org& org = *ctx.org;
+  auto base = ctx.base_url;
+  std::string token = ctx.api_token;
+
+  // ---- users ----
+  s.Post("/api/v1/users", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    Json profile = body->value("profile", Json());
+    Reply(res, org.CreateUser(profile, PasswordOf(*body), QueryFlag(req, "activate", true)),
+          [&](const User& u) { return RenderUser(u, base()); });
+  });
+  s.Get("/api/v1/users", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    int limit = Limit(req, 200);
+    std::string q = req.has_param("q") ? req.get_param_value("q") : "";
+    std::vector<User> users;
+    for (auto& u : org.ListUsers(After(req), -1)) {
+      if (!MatchesQuery(u, q)) continue;
+      if (u.status == "DEPROVISIONED" && !req.has_param("filter") && !req.has_param("search")) {
+        // Okta's default listing omits deactivated users.
+        continue;
+      }
+      users.push_back(u);
+      if (static_cast<int>(users.size()) > limit) break;
+    }
+    SetPageLinks(res, base() + "/api/v1/users", limit, users);
+    Json a = Json::array();
+    for (const auto& u : users) a.push_back(RenderUser(u, base()));
+    SendJson(res, 200, a);
+  });
+  s.Get(R"(/api/v1/users/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetUser(req.matches[1]), [&](const User& u) { return RenderUser(u, base()); });
+  });
+  auto update_user = [&org, base](bool partial) {
+    return [&org, base, partial](const httplib::Request& req, httplib::Response& res) {
+      auto body = Body(req);
+      if (!body.ok()) return SendError(res, body.error());
+      std::string pw = PasswordOf(*body);
+      auto u = org.GetUser(req.matches[1]);
+      if (!u.ok()) return SendError(res, u.error());
+      Reply(res, org.UpdateUser(u->id, body->value("profile", Json()), partial,
+                                pw.empty() ? std::nullopt : std::optional<std::string>(pw)),
+            [&](const User& x) { return RenderUser(x, base()); });
+    };
+  };
+  s.Post(R"(/api/v1/users/([^/]+))", update_user(true));
+  s.Put(R"(/api/v1/users/([^/]+))", update_user(false));
+  s.Delete(R"(/api/v1/users/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.DeleteUser(req.matches[1]));
+  });
+  s.Post(R"(/api/v1/users/([^/]+)/lifecycle/([a-z_]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    auto r = org.UserLifecycle(req.matches[1], req.matches[2]);
+    if (!r.ok()) return SendError(res, r.error());
+    SendJson(res, 200, Json::object());
+  });
+  s.Get(R"(/api/v1/users/([^/]+)/groups)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto u = org.GetUser(req.matches[1]);
+    if (!u.ok()) return SendError(res, u.error());
+    Json a = Json::array();
+    for (const auto& g : org.ListGroupsOfUser(u->id)) a.push_back(RenderGroup(g, base()));
+    SendJson(res, 200, a);
+  });
+
+  // ---- groups ----
+  s.Post("/api/v1/groups", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    Json p = body->value("profile", Json::object());
+    Reply(res, org.CreateGroup(p.value("name", ""), p.is_object() && p.contains("description") && p["description"].is_string() ? p["description"].get<std::string>() : ""),
+          [&](const Group& g) { return RenderGroup(g, base()); });
+  });
+  s.Get("/api/v1/groups", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    int limit = Limit(req, 200);
+    std::string q = req.has_param("q") ? core::ToLower(req.get_param_value("q")) : "";
+    std::vector<Group> groups;
+    for (auto& g : org.ListGroups(After(req), -1)) {
+      if (!q.empty() && core::ToLower(g.name).rfind(q, 0) != 0) continue;
+      groups.push_back(g);
+      if (static_cast<int>(groups.size()) > limit) break;
+    }
+    SetPageLinks(res, base() + "/api/v1/groups", limit, groups);
+    Json a = Json::array();
+    for (const auto& g : groups) a.push_back(RenderGroup(g, base()));
+    SendJson(res, 200, a);
+  });
+  s.Get(R"(/api/v1/groups/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetGroup(req.matches[1]), [&](const Group& g) { return RenderGroup(g, base()); });
+  });
+  s.Put(R"(/api/v1/groups/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    Json p = body->value("profile", Json::object());
+    Reply(res, org.UpdateGroup(req.matches[1], p.value("name", ""), p.contains("description") && p["description"].is_string() ? p["description"].get<std::string>() : ""),
+          [&](const Group& g) { return RenderGroup(g, base()); });
+  });
+  s.Delete(R"(/api/v1/groups/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.DeleteGroup(req.matches[1]));
+  });
+  s.Get(R"(/api/v1/groups/([^/]+)/users)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto g = org.GetGroup(req.matches[1]);
+    if (!g.ok()) return SendError(res, g.error());
+    Json a = Json::array();
+    for (const auto& u : org.ListGroupMembers(g->id)) a.push_back(RenderUser(u, base()));
+    SendJson(res, 200, a);
+  });
+  s.Put(R"(/api/v1/groups/([^/]+)/users/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.AddGroupMember(req.matches[1], req.matches[2]));
+  });
+  s.Delete(R"(/api/v1/groups/([^/]+)/users/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.RemoveGroupMember(req.matches[1], req.matches[2]));
+  });
+
+  // ---- apps ----
+  s.Post("/api/v1/apps", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    App a;
+    a.name = body->value("name", "");
+    if (a.name == "template_swa" || a.name == "template_saml_2_0") a.name.clear();
+    a.label = body->value("label", "");
+    a.sign_on_mode = body->value("signOnMode", "AUTO_LOGIN");
+    a.settings = body->value("settings", Json::object());
+    Reply(res, org.CreateApp(a, QueryFlag(req, "activate", true)), [&](const App& x) { return RenderApp(x, base()); });
+  });
+  s.Get("/api/v1/apps", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    int limit = Limit(req, 20);
+    auto apps = org.ListApps(After(req), limit + 1);
+    SetPageLinks(res, base() + "/api/v1/apps", limit, apps);
+    Json a = Json::array();
+    for (const auto& x : apps) a.push_back(RenderApp(x, base()));
+    SendJson(res, 200, a);
+  });
+  s.Get(R"(/api/v1/apps/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetApp(req.matches[1]), [&](const App& x) { return RenderApp(x, base()); });
+  });
+  s.Put(R"(/api/v1/apps/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    auto cur = org.GetApp(req.matches[1]);
+    if (!cur.ok()) return SendError(res, cur.error());
+    App a = *cur;
+    a.label = body->value("label", a.label);
+    if (body->contains("settings")) a.settings = (*body)["settings"];
+    Reply(res, org.UpdateApp(a), [&](const App& x) { return RenderApp(x, base()); });
+  });
+  s.Delete(R"(/api/v1/apps/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.DeleteApp(req.matches[1]));
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/lifecycle/(activate|deactivate))",
+         [&org](const httplib::Request& req, httplib::Response& res) {
+           auto r = org.SetAppStatus(req.matches[1], req.matches[2] == "activate");
+           if (!r.ok()) return SendError(res, r.error());
+           SendJson(res, 200, Json::object());
+         });
+
+  // connections/default: the SCIM connection (base URL + credentials).
+  s.Get(R"(/api/v1/apps/([^/]+)/connections/default)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetApp(req.matches[1]), [&](const App& x) { return RenderConnection(x, base()); });
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/connections/default)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    auto cur = org.GetApp(req.matches[1]);
+    if (!cur.ok()) return SendError(res, cur.error());
+    Provisioning p = cur->prov;
+    if (auto st = ApplyConnection(*body, &p); !st.ok()) return SendError(res, st.error());
+    if (QueryFlag(req, "activate", false)) p.enabled = true;
+    Reply(res, org.SetProvisioning(cur->id, p), [&](const App& x) { return RenderConnection(x, base()); });
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate))",
+         [&org](const httplib::Request& req, httplib::Response& res) {
+           auto cur = org.GetApp(req.matches[1]);
+           if (!cur.ok()) return SendError(res, cur.error());
+           Provisioning p = cur->prov;
+           p.enabled = req.matches[2] == "activate";
+           if (p.enabled && p.base_url.empty()) {
+             return SendError(res, core::MakeError(core::ErrorCode::kInvalidValue, "baseUrl: set the connection first"));
+           }
+           auto r = org.SetProvisioning(cur->id, p);
+           if (!r.ok()) return SendError(res, r.error());
+           res.status = 204;
+         });
+
+  // features: USER_PROVISIONING carries the To App toggles.
+  s.Get(R"(/api/v1/apps/([^/]+)/features)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    if (!a->prov.scim_enabled) return SendJson(res, 200, Json::array());
+    SendJson(res, 200, Json::array({RenderProvisioningFeature(*a, base())}));
+  });
+  s.Get(R"(/api/v1/apps/([^/]+)/features/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    if (req.matches[2] != "USER_PROVISIONING" || !a->prov.scim_enabled) {
+      return SendError(res, core::MakeError(core::ErrorCode::kNotFound, "Not found: Resource not found: " +
+                                                                            std::string(req.matches[2]) + " (AppFeature)"));
+    }
+    SendJson(res, 200, RenderProvisioningFeature(*a, base()));
+  });
+  s.Put(R"(/api/v1/apps/([^/]+)/features/USER_PROVISIONING)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    Provisioning p = a->prov;
+    if (auto st = ApplyProvisioningFeature(*body, &p); !st.ok()) return SendError(res, st.error());
+    Reply(res, org.SetProvisioning(a->id, p), [&](const App& x) { return RenderProvisioningFeature(x, base()); });
+  });
+
+  // app users
+  s.Get(R"(/api/v1/apps/([^/]+)/users)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    Json arr = Json::array();
+    for (const auto& au : org.ListAppUsers(a->id)) arr.push_back(RenderAppUser(au, base()));
+    SendJson(res, 200, arr);
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/users)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    std::string uid = body->value("id", "");
+    std::string name;
+    if (body->contains("credentials") && (*body)["credentials"].is_object()) name = (*body)["credentials"].value("userName", "");
+    Reply(res, org.AssignUser(req.matches[1], uid, name), [&](const AppUser& au) { return RenderAppUser(au, base()); });
+  });
+  s.Get(R"(/api/v1/apps/([^/]+)/users/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetAppUser(req.matches[1], req.matches[2]), [&](const AppUser& au) { return RenderAppUser(au, base()); });
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/users/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    std::string name;
+    if (body->contains("credentials") && (*body)["credentials"].is_object()) name = (*body)["credentials"].value("userName", "");
+    Reply(res, org.UpdateAppUser(req.matches[1], req.matches[2], name),
+          [&](const AppUser& au) { return RenderAppUser(au, base()); });
+  });
+  s.Delete(R"(/api/v1/apps/([^/]+)/users/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.UnassignUser(req.matches[1], req.matches[2]));
+  });
+
+  // app groups
+  s.Get(R"(/api/v1/apps/([^/]+)/groups)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    Json arr = Json::array();
+    for (const auto& ag : org.ListAppGroups(a->id)) arr.push_back(RenderAppGroup(ag, base()));
+    SendJson(res, 200, arr);
+  });
+  s.Put(R"(/api/v1/apps/([^/]+)/groups/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    int prio = body->contains("priority") && (*body)["priority"].is_number_integer() ? (*body)["priority"].get<int>() : 0;
+    Reply(res, org.AssignGroup(req.matches[1], req.matches[2], prio),
+          [&](const AppGroup& ag) { return RenderAppGroup(ag, base()); });
+  });
+  s.Get(R"(/api/v1/apps/([^/]+)/groups/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetAppGroup(req.matches[1], req.matches[2]), [&](const AppGroup& ag) { return RenderAppGroup(ag, base()); });
+  });
+  s.Delete(R"(/api/v1/apps/([^/]+)/groups/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.UnassignGroup(req.matches[1], req.matches[2]));
+  });
+
+  // group push mappings
+  s.Get(R"(/api/v1/apps/([^/]+)/group-push/mappings)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto a = org.GetApp(req.matches[1]);
+    if (!a.ok()) return SendError(res, a.error());
+    Json arr = Json::array();
+    for (const auto& m : org.ListGroupPushes(a->id)) arr.push_back(RenderGroupPush(m, base()));
+    SendJson(res, 200, arr);
+  });
+  s.Post(R"(/api/v1/apps/([^/]+)/group-push/mappings)", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    std::string status = body->value("status", "ACTIVE");
+    Reply(res,
+          org.CreateGroupPush(req.matches[1], body->value("sourceGroupId", ""), body->value("targetGroupName", ""),
+                              body->value("targetGroupId", ""), body->value("linkExisting", false), status == "ACTIVE"),
+          [&](const GroupPush& m) { return RenderGroupPush(m, base()); });
+  });
+  s.Get(R"(/api/v1/apps/([^/]+)/group-push/mappings/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, org.GetGroupPush(req.matches[1], req.matches[2]), [&](const GroupPush& m) { return RenderGroupPush(m, base()); });
+  });
+  s.Patch(R"(/api/v1/apps/([^/]+)/group-push/mappings/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    std::string status = body->value("status", "");
+    if (status != "ACTIVE" && status != "INACTIVE") {
+      return SendError(res, core::MakeError(core::ErrorCode::kInvalidValue, "status: must be ACTIVE or INACTIVE"));
+    }
+    Reply(res, org.SetGroupPushStatus(req.matches[1], req.matches[2], status == "ACTIVE"),
+          [&](const GroupPush& m) { return RenderGroupPush(m, base()); });
+  });
+  s.Delete(R"(/api/v1/apps/([^/]+)/group-push/mappings/([^/]+))", [&org](const httplib::Request& req, httplib::Response& res) {
+    ReplyStatus(res, org.DeleteGroupPush(req.matches[1], req.matches[2], QueryFlag(req, "deleteTargetGroup", false)));
+  });
+
+  // System Log
+  s.Get("/api/v1/logs", [&org, base](const httplib::Request& req, httplib::Response& res) {
+    int limit = Limit(req, 100);
+    std::string filter = req.has_param("filter") ? req.get_param_value("filter") : "";
+    std::string want_type;
+    if (auto p = filter.find("eventType eq \""); p != std::string::npos) {
+      auto start = p + 14;
+      want_type = filter.substr(start, filter.find('"', start) - start);
+    }
+    std::string since = req.has_param("since") ? req.get_param_value("since") : "";
+    std::string until = req.has_param("until") ? req.get_param_value("until") : "";
+    struct Row {
+      int64_t seq;
+      Json e;
+    };
+    std::vector<Row> rows;
+    for (auto& [seq, e] : org.store().ListLogs(After(req), -1)) {
+      std::string published = e.value("published", "");
+      if (!want_type.empty() && e.value("eventType", "") != want_type) continue;
+      if (!since.empty() && published < since) continue;
+      if (!until.empty() && published >= until) continue;
+      rows.push_back({seq, e});
+      if (static_cast<int>(rows.size()) > limit) break;
+    }
+    SetPageLinks(res, base() + "/api/v1/logs", limit, rows);
+    Json a = Json::array();
+    for (const auto& r : rows) a.push_back(r.e);
+    SendJson(res, 200, a);
+  });
+
+  // Everything else under /api/v1.
+  (void)token;
+}
+
+}  // namespace okta

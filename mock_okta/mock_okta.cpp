@@ -1,0 +1,165 @@
+#include "mock_okta/mock_okta.h"
+
+#include <httplib.h>
+
+#include "core/http.h"
+#include "core/log.h"
+#include "core/secret.h"
+#include "mock_okta/engine.h"
+#include "mock_okta/okta_error.h"
+#include "mock_okta/org.h"
+#include "mock_okta/routes.h"
+#include "mock_okta/scim_client.h"
+
+namespace okta {
+
+struct MockOkta::Impl {
+  Config config;
+  core::SystemClock system_clock;
+  std::unique_ptr<SandboxClock> clock;
+  std::unique_ptr<OktaIds> ids;
+  std::unique_ptr<OktaStore> store;
+  std::unique_ptr<Org> org;
+  HttpScimSender sender;
+  std::unique_ptr<Engine> engine;
+  httplib::Server server;
+  std::unique_ptr<core::HttpListener> listener;
+  std::string api_token;
+  bool started = false;
+
+  core::Status ApplyPreset();
+};
+
+namespace {
+void SendOktaError(httplib::Response& res, const OktaError& e) {
+  res.status = e.status;
+  res.set_content(core::DumpCompact(e.body), "application/json");
+}
+}  // namespace
+
+MockOkta::MockOkta(Config config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->api_token = impl_->config.api_token.empty() ? core::RandomToken(30) : impl_->config.api_token;
+}
+
+MockOkta::~MockOkta() { Stop(); }
+
+core::Status MockOkta::Impl::ApplyPreset() {
+  if (!config.preset || !store->ListApps(0, 1).empty()) return core::Status::Ok();
+  if (!core::ParseUrl(config.preset->scim_base_url).ok()) {
+    return core::MakeError(core::ErrorCode::kInvalidValue, "preset SCIM base URL is not an http(s) URL");
+  }
+  App a;
+  a.label = "NordPass Provisioning";
+  a.name = "nordpassprovisioning_1";
+  a.sign_on_mode = "AUTO_LOGIN";
+  a.settings = core::Json{{"app", core::Json{{"url", "https://app.nordpass.com/"}}}};
+  auto created = org->CreateApp(a, true);
+  if (!created.ok()) return created.error();
+  Provisioning p;
+  p.scim_enabled = true;
+  p.enabled = true;
+  p.base_url = config.preset->scim_base_url;
+  p.auth_mode = "header_bearer";
+  p.token = config.preset->scim_token;
+  p.unique_field = "email";
+  p.push_new_users = p.push_profile_updates = p.push_groups = true;
+  p.import_users = p.import_groups = false;
+  p.create_users = p.update_attributes = p.deactivate_users = true;
+  p.sync_password = false;
+  p.client_profile = "aiw_put";
+  p.timeout_ms = static_cast<int>(config.scim_timeout.count());
+  auto r = org->SetProvisioning(created->id, p);
+  if (!r.ok()) return r.error();
+  return core::Status::Ok();
+}
+
+core::Result<int> MockOkta::Start() {
+  Impl& d = *impl_;
+  if (d.started) return d.listener->port();
+  const core::Clock& base = d.config.clock ? *d.config.clock : d.system_clock;
+  d.clock = std::make_unique<SandboxClock>(base);
+  d.ids = std::make_unique<OktaIds>(d.config.seed);
+  auto store = OktaStore::Open(d.config.db_path);
+  if (!store.ok()) return store.error();
+  d.store = std::move(*store);
+  d.org = std::make_unique<Org>(*d.store, *d.ids, *d.clock, d.config.scim_timeout);
+  d.engine = std::make_unique<Engine>(*d.org, d.sender, *d.clock);
+  d.org->set_engine(d.engine.get());
+  if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
+
+  core::ConfigureServer(d.server, core::HttpServerOptions{});
+  std::string token = d.api_token;
+  d.server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
+      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  d.server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 404) {
+      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kNotFound,
+                                                         "Not found: Resource not found: " + req.path),
+                                         "oae" + core::NewRequestId()));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (res.status == 405) {
+      SendOktaError(res, MethodNotAllowed("oae" + core::NewRequestId()));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  }));
+  d.server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      spdlog::error("mock_okta: {} {} threw: {}", req.method, req.path, e.what());
+    } catch (...) {
+      spdlog::error("mock_okta: {} {} threw", req.method, req.path);
+    }
+    SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kInternal, ""), "oae" + core::NewRequestId()));
+  });
+
+  RouteContext ctx{d.org.get(), d.engine.get(), d.clock.get(), d.ids.get(), d.api_token,
+                   [this] { return base_url(); }};
+  RegisterApiRoutes(d.server, ctx);
+  RegisterSandboxRoutes(d.server, ctx);
+
+  d.engine->Start();
+  d.listener = std::make_unique<core::HttpListener>(d.server);
+  auto port = d.listener->Start(d.config.bind, d.config.port);
+  if (!port.ok()) {
+    d.engine->Stop();
+    return port.error();
+  }
+  d.started = true;
+  spdlog::info("mock Okta listening on {}", base_url());
+  return *port;
+}
+
+void MockOkta::Stop() {
+  Impl& d = *impl_;
+  if (!d.started) return;
+  d.started = false;
+  if (d.listener) d.listener->Stop();
+  if (d.engine) d.engine->Stop();
+}
+
+int MockOkta::port() const { return impl_->listener ? impl_->listener->port() : 0; }
+
+std::string MockOkta::base_url() const {
+  return "http://" + impl_->config.bind + ":" + std::to_string(port());
+}
+
+const std::string& MockOkta::api_token() const { return impl_->api_token; }
+
+bool MockOkta::WaitIdle(std::chrono::milliseconds timeout) {
+  if (!impl_->engine) return true;
+  return impl_->engine->WaitIdle(timeout);
+}
+
+}  // namespace okta

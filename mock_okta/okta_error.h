@@ -1,0 +1,24 @@
+// The one place that turns a core::Error into Okta's error JSON and status.
+#pragma once
+
+#include <string>
+
+#include "core/json_util.h"
+#include "core/result.h"
+
+namespace okta {
+
+struct OktaError {
+  int status;
+  core::Json body;  // errorCode, errorSummary, errorLink, errorId, errorCauses
+};
+
+// kNotFound → 404 E0000007; kUnauthorized → 401 E0000011; kInvalidValue /
+// kConflict → 400 E0000001 (detail in errorCauses); kInvalidSyntax → 400
+// E0000003; kNotImplemented → 501 E0000060; kTooMany → 429 E0000047;
+// anything else → 500 E0000009.
+OktaError RenderOktaError(const core::Error& e, const std::string& error_id);
+// 405 E0000022 and 404 E0000007 for unknown routes.
+OktaError MethodNotAllowed(const std::string& error_id);
+
+}  // namespace okta
