@@ -530,3 +530,10 @@ TEST_CASE("concurrent member additions to one group all get the same key", "[enc
   for (const std::string& k : keys) CHECK(k == keys[0]);
   CHECK(StubFixture::Body(f.Get("/v1/status"))["members"] == kThreads * kPerThread);
 }
+
+TEST_CASE("a body over 1 MiB answers 413 with a JSON error", "[encryption][contract][input]") {
+  StubFixture f;
+  std::string big = R"({"groupId":")" + std::string(1100000, 'x') + R"("})";
+  CheckError(f.Post("/v1/groups", big), 413, "payloadTooLarge");
+  CHECK(StubFixture::Body(f.Get("/v1/status"))["groups"] == 0);
+}
