@@ -12,7 +12,8 @@
 // Stop() stops accepting connections, wakes handlers sleeping in a `delay_ms`
 // fault (they answer 503), waits for in-flight requests, for idle keep-alive
 // connections to time out (the stub sets that idle timeout to 1 s; httplib
-// cannot close them early) and for the listener thread, then closes the store. It is idempotent and the destructor calls it.
+// cannot close them early) and for the listener thread, then closes the
+// store. It is idempotent and the destructor calls it.
 // Start() after Stop() reopens the store and listens again.
 //
 // Wire errors are {"error":"<code>","message":"..."}: 400 invalidJson,
