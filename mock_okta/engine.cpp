@@ -129,12 +129,26 @@ void Engine::Enqueue(Job job) {
   cv_.notify_all();
 }
 
+void Engine::SetPaused(bool paused) {
+  {
+    std::lock_guard<std::mutex> lk(q_mu_);
+    paused_ = paused;
+  }
+  Notify();
+}
+
+bool Engine::paused() {
+  std::lock_guard<std::mutex> lk(q_mu_);
+  return paused_;
+}
+
 void Engine::Notify() {
   cv_.notify_all();
   idle_cv_.notify_all();
 }
 
 bool Engine::HasDueLocked(core::TimePoint now) const {
+  if (paused_) return false;
   std::set<std::string> held;
   for (const auto& q : queue_) {
     if (q.due <= now && !held.count(q.key)) return true;
@@ -184,7 +198,7 @@ void Engine::Run() {
     auto now = clock_.Now();
     std::set<std::string> held;
     auto pick = queue_.end();
-    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    for (auto it = queue_.begin(); it != queue_.end() && !paused_; ++it) {
       if (it->due <= now && !held.count(it->key)) {
         pick = it;
         break;

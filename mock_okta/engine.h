@@ -39,6 +39,9 @@ class Engine {
   void Enqueue(Job job);
   // The clock moved (sandbox time control): re-check parked jobs.
   void Notify();
+  // Paused: no job starts (queued jobs wait and coalesce); WaitIdle ignores them.
+  void SetPaused(bool paused);
+  bool paused();
   bool WaitIdle(std::chrono::milliseconds timeout);
   // Queued and parked jobs, for /sandbox/jobs.
   core::Json ListJobs();
@@ -93,6 +96,7 @@ class Engine {
   std::deque<Queued> queue_;
   bool running_job_ = false;
   bool stop_ = false;
+  bool paused_ = false;
   std::thread worker_;
   std::map<std::string, core::Json> imports_;  // guarded by q_mu_
 };

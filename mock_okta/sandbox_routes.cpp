@@ -54,6 +54,14 @@ void RegisterSandboxRoutes(httplib::Server& s, const RouteContext& ctx) {
   s.Get("/sandbox/jobs", [engine](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, engine->ListJobs());
   });
+  // {"paused": true|false}: hold the provisioning queue (changes made while
+  // paused coalesce into one job per user/group).
+  s.Post("/sandbox/engine", [engine](const httplib::Request& req, httplib::Response& res) {
+    auto body = Body(req);
+    if (!body.ok()) return SendError(res, body.error());
+    if (body->contains("paused") && (*body)["paused"].is_boolean()) engine->SetPaused((*body)["paused"].get<bool>());
+    SendJson(res, 200, Json{{"paused", engine->paused()}, {"jobs", engine->ListJobs()}});
+  });
   s.Get("/sandbox/time", [clock](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, Json{{"now", core::FormatIso8601(clock->Now())}, {"offsetMs", clock->offset_ms()}});
   });
