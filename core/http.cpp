@@ -11,6 +11,15 @@ void ConfigureServer(httplib::Server& server, const HttpServerOptions& options) 
   server.set_payload_max_length(options.max_body_bytes);
   server.set_read_timeout(options.read_timeout_sec, 0);
   server.set_write_timeout(options.write_timeout_sec, 0);
+  // Idle keep-alive connections hold a worker and delay Stop(); close them soon.
+  server.set_keep_alive_timeout(options.keep_alive_idle_sec);
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second process
+  // bind a port that is in use and silently share its traffic. Keep only
+  // SO_REUSEADDR, so "address in use" is reported.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof(yes));
+  });
   size_t n = options.worker_threads;
   server.new_task_queue = [n] { return new httplib::ThreadPool(n); };
 }

@@ -20,6 +20,7 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1 << 20;     // larger bodies are answered 413
   int read_timeout_sec = 30;
   int write_timeout_sec = 30;
+  int keep_alive_idle_sec = 2;         // idle keep-alive connections are closed after this
 };
 
 // Applies TCP_NODELAY (without it every keep-alive reply waits ~40 ms for a

@@ -122,6 +122,12 @@ Result<Stmt> Db::PrepareOnce(const std::string& sql) {
   return Stmt(db_, stmt);
 }
 
+void Db::ResetBusyStatements() {
+  for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st)) {
+    if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+  }
+}
+
 int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Db::Changes() const { return sqlite3_changes(db_); }
 std::string Db::LastError() const { return sqlite3_errmsg(db_); }

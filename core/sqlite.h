@@ -77,6 +77,11 @@ class Db {
   Result<Stmt*> Prepare(const std::string& sql);
   // A fresh, uncached statement (for one-off dynamic SQL such as filters).
   Result<Stmt> PrepareOnce(const std::string& sql);
+  // Resets every statement of this connection that is mid-way through its
+  // rows. A cached statement left on a row keeps a read snapshot open, so
+  // later reads on the connection would see stale data; DbPool calls this
+  // after every Read/Write.
+  void ResetBusyStatements();
   int64_t LastInsertRowId() const;
   int Changes() const;
   std::string LastError() const;
@@ -128,6 +133,7 @@ class DbPool {
   template <class F>
   auto Write(F&& fn) {
     std::lock_guard<std::mutex> lock(write_mu_);
+    ResetOnExit reset{*writer_};
     return fn(*writer_);
   }
   // Runs fn with a read connection (the thread's own, or the shared one in memory).
@@ -135,9 +141,12 @@ class DbPool {
   auto Read(F&& fn) {
     if (in_memory_) {
       std::lock_guard<std::mutex> lock(write_mu_);
+      ResetOnExit reset{*writer_};
       return fn(*writer_);
     }
-    return fn(ReaderForThisThread());
+    Db& reader = ReaderForThisThread();
+    ResetOnExit reset{reader};
+    return fn(reader);
   }
   bool in_memory() const { return in_memory_; }
   const std::string& path() const { return path_; }
@@ -146,6 +155,10 @@ class DbPool {
   DbPool(std::string path, bool in_memory, std::unique_ptr<Db> writer)
       : path_(std::move(path)), in_memory_(in_memory), writer_(std::move(writer)) {}
   Db& ReaderForThisThread();
+  struct ResetOnExit {
+    Db& db;
+    ~ResetOnExit() { db.ResetBusyStatements(); }
+  };
 
   std::string path_;
   bool in_memory_;

@@ -434,15 +434,24 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
   guarded.Post(p + "/Groups/\\.search", search(ResourceKind::kGroup));
 
   guarded.Post(p + "/Users", [h](Req req, Res res) { h->CreateUser(req, res); });
-  guarded.Post(p + "/Groups", [h](Req req, Res res) { h->CreateGroup(req, res); });
+  // Group writes pass the group provisioning gate first.
+  auto gate = [ctx](std::function<void(Req, Res)> f) {
+    return [ctx, f](Req req, Res res) {
+      if (ctx.check_group_writable) {
+        if (auto s = ctx.check_group_writable(); !s.ok()) return WriteError(res, s.error());
+      }
+      f(req, res);
+    };
+  };
+  guarded.Post(p + "/Groups", gate([h](Req req, Res res) { h->CreateGroup(req, res); }));
   guarded.Get(p + "/Users/([^/]+)", [h](Req req, Res res) { h->GetUser(req, res); });
   guarded.Get(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->GetGroup(req, res); });
   guarded.Put(p + "/Users/([^/]+)", [h](Req req, Res res) { h->ReplaceUser(req, res); });
-  guarded.Put(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->ReplaceGroup(req, res); });
+  guarded.Put(p + "/Groups/([^/]+)", gate([h](Req req, Res res) { h->ReplaceGroup(req, res); }));
   guarded.Patch(p + "/Users/([^/]+)", [h](Req req, Res res) { h->PatchUser(req, res); });
-  guarded.Patch(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->PatchGroup(req, res); });
+  guarded.Patch(p + "/Groups/([^/]+)", gate([h](Req req, Res res) { h->PatchGroup(req, res); }));
   guarded.Delete(p + "/Users/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kUser, req, res); });
-  guarded.Delete(p + "/Groups/([^/]+)", [h](Req req, Res res) { h->Delete(ResourceKind::kGroup, req, res); });
+  guarded.Delete(p + "/Groups/([^/]+)", gate([h](Req req, Res res) { h->Delete(ResourceKind::kGroup, req, res); }));
 
   server.Get(p + "/ServiceProviderConfig", [h](Req, Res res) { WriteJson(res, 200, h->ServiceProviderConfig()); });
   server.Get(p + "/Schemas", [h](Req, Res res) { h->Schemas(res); });

@@ -21,6 +21,8 @@ struct RouteContext {
   // after the body is read, so a refused request never desynchronises a
   // keep-alive connection.
   std::function<bool(const httplib::Request&, httplib::Response&)> authorize;
+  // Before any group write: OK, or the reason group writes are refused.
+  std::function<core::Status()> check_group_writable;
 };
 
 // Registers every SCIM endpoint under `prefix` (e.g. "/scim/v2").

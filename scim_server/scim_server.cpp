@@ -7,6 +7,9 @@
 
 #include "core/http.h"
 #include "core/secret.h"
+#include "scim_server/admin_routes.h"
+#include "scim_server/device_store.h"
+#include "scim_server/group_gate.h"
 #include "scim_server/scim_error.h"
 #include "scim_server/scim_routes.h"
 #include "scim_server/scim_store.h"
@@ -25,6 +28,8 @@ struct ScimServer::Impl {
   core::SystemClock system_clock;
   std::unique_ptr<core::UuidV7Source> own_ids;
   std::unique_ptr<ScimStore> store;
+  std::unique_ptr<DeviceStore> devices;
+  std::unique_ptr<GroupGate> gate;
   httplib::Server http;
   std::unique_ptr<core::HttpListener> listener;
   mutable std::mutex mu;
@@ -70,6 +75,31 @@ core::Result<int> ScimServer::Start() {
   auto store = ScimStore::Open(s.config.db_path, clock, *ids);
   if (!store.ok()) return store.error();
   s.store = std::move(*store);
+
+  std::string devices_path = s.config.devices_db_path;
+  if (devices_path.empty()) {
+    if (s.config.db_path == ":memory:" || s.config.db_path.empty()) {
+      devices_path = ":memory:";
+    } else {
+      auto slash = s.config.db_path.find_last_of('/');
+      devices_path = (slash == std::string::npos ? std::string() : s.config.db_path.substr(0, slash + 1)) + "devices.db";
+    }
+  }
+  auto devices = DeviceStore::Open(devices_path);
+  if (!devices.ok()) return devices.error();
+  s.devices = std::move(*devices);
+  s.gate = std::make_unique<GroupGate>(*s.store, *s.devices,
+                                       s.config.groups_need_encryption ? GroupGateMode::kEncryption : GroupGateMode::kOpen);
+  s.gate->Load();
+  if (!s.config.encryption_url.empty()) {
+    if (auto st = s.gate->Configure(s.config.encryption_url, s.config.encryption_secret); !st.ok()) return st.error();
+  }
+  if (s.config.group_provisioning) {
+    if (auto st = s.gate->SetEnabled(true); !st.ok()) {
+      spdlog::warn("scim: {}", st.error().detail);
+    }
+  }
+  s.store->SetGroupWriteHook([gate = s.gate.get()](const GroupWriteEvent& ev) { return gate->OnGroupWrite(ev); });
 
   // Token: the configured one, else the one kept in the store, else a new one kept there.
   if (!s.config.token.empty()) {
@@ -122,7 +152,16 @@ core::Result<int> ScimServer::Start() {
   ctx.max_results = s.config.max_results;
   ctx.max_body_bytes = s.config.max_body_bytes;
   ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
+  ctx.check_group_writable = [this] { return impl_->gate->CheckWritable(); };
   RegisterScimRoutes(s.http, kPrefix, ctx);
+
+  AdminContext admin;
+  admin.store = s.store.get();
+  admin.gate = s.gate.get();
+  admin.base_url = [this] { return impl_->base_url; };
+  admin.token = [this] { return impl_->Token(); };
+  admin.regenerate_token = [this] { return RegenerateToken(); };
+  RegisterAdminRoutes(s.http, admin);
 
   s.listener = std::make_unique<core::HttpListener>(s.http);
   auto port = s.listener->Start(s.config.bind, s.config.port);
@@ -144,6 +183,21 @@ void ScimServer::Stop() {
 
 int ScimServer::port() const { return impl_->port; }
 std::string ScimServer::base_url() const { return impl_->base_url; }
-const std::string& ScimServer::token() const { return impl_->token; }
+std::string ScimServer::token() const { return impl_->Token(); }
+
+core::Result<std::string> ScimServer::RegenerateToken() {
+  std::string fresh = core::RandomToken(32);
+  if (impl_->store) {
+    if (auto st = impl_->store->SetSetting(kTokenSetting, fresh); !st.ok()) return st.error();
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->token = fresh;
+  return fresh;
+}
+
+std::optional<std::string> ScimServer::TEST_DevicePrivateKey(const std::string& user_id) const {
+  if (!impl_->devices) return std::nullopt;
+  return impl_->devices->PrivateKeyFor(user_id);
+}
 
 }  // namespace scim

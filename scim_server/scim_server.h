@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -26,11 +27,19 @@ struct Config {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int max_results = 1000;           // cap on `count` in list responses
   size_t worker_threads = 32;
-  // Encryption service used by group provisioning (see docs/encryption-service.md).
-  // Empty: group provisioning cannot be enabled.
+  // Group provisioning (docs/encryption-service.md). With `groups_need_encryption`
+  // (the vendor's rule), group writes are refused unless group provisioning is
+  // on, which needs a configured, healthy encryption service. Without it the
+  // server is a plain SCIM server for groups too.
+  bool groups_need_encryption = true;
+  // Encryption service base URL and shared secret; empty keeps what the store
+  // has (set through the admin API earlier), if anything.
   std::string encryption_url;
   std::string encryption_secret;
-  bool group_provisioning = false;  // ask to enable at start (needs a healthy service)
+  bool group_provisioning = false;  // switch group provisioning on at start (needs a healthy service)
+  // Where the users' device key pairs live (see device_store.h). Empty: "devices.db"
+  // beside db_path, or in memory when db_path is ":memory:".
+  std::string devices_db_path;
   const core::Clock* clock = nullptr;     // null: system clock
   core::IdSource* ids = nullptr;          // null: UUIDv7 from the clock
 };
@@ -50,7 +59,12 @@ class ScimServer {
   int port() const;
   // The SCIM connector base URL to paste into Okta, ".../scim/v2".
   std::string base_url() const;
-  const std::string& token() const;
+  std::string token() const;
+  // Replaces the bearer token (the admin panel's "regenerate"); returns the new one.
+  core::Result<std::string> RegenerateToken();
+
+  // Test hook: the private key on a user's (simulated) device.
+  std::optional<std::string> TEST_DevicePrivateKey(const std::string& user_id) const;
 
  private:
   struct Impl;

@@ -237,6 +237,27 @@ Status RemoveAllMembers(Db& db, int64_t group_pk) {
   return (*del)->Exec();
 }
 
+// Stores the hook's wrapped keys and drops those of removed members.
+Status ApplyGroupKeys(Db& db, int64_t group_pk, const std::vector<std::string>& removed,
+                      const std::vector<GroupKeyRecord>& keys) {
+  for (const auto& id : removed) {
+    auto del = Prep(db, "DELETE FROM group_keys WHERE group_pk = ? AND user_pk = (SELECT pk FROM users WHERE id = ?)");
+    if (!del.ok()) return del.error();
+    (*del)->Bind(1, group_pk).Bind(2, id);
+    TRY_STATUS((*del)->Exec());
+  }
+  for (const auto& k : keys) {
+    auto up = Prep(db,
+                   "INSERT INTO group_keys(group_pk, user_pk, key_version, wrapped) "
+                   "SELECT ?, pk, ?, ? FROM users WHERE id = ? "
+                   "ON CONFLICT(group_pk, user_pk) DO UPDATE SET key_version = excluded.key_version, wrapped = excluded.wrapped");
+    if (!up.ok()) return up.error();
+    (*up)->Bind(1, group_pk).Bind(2, k.key_version).Bind(3, k.wrapped_b64).Bind(4, k.user_id);
+    TRY_STATUS((*up)->Exec());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, const core::Clock& clock,
@@ -461,7 +482,11 @@ Result<StoredGroup> ScimStore::CreateGroup(const Json& data, const std::vector<s
       if (*added) ev.added.push_back(m);
     }
     ev.remaining = ev.added;
-    if (group_hook_) TRY_STATUS(group_hook_(ev));
+    if (group_hook_) {
+      auto keys = group_hook_(ev);
+      if (!keys.ok()) return keys.error();
+      TRY_STATUS(ApplyGroupKeys(db, pk, {}, *keys));
+    }
     auto members = LoadMembers(db, pk);
     if (!members.ok()) return members.error();
     g.members = std::move(*members);
@@ -557,7 +582,9 @@ Result<StoredGroup> ScimStore::ModifyGroup(const std::string& id, const GroupMut
         auto remaining = MemberIds(db, row->pk);
         if (!remaining.ok()) return remaining.error();
         ev.remaining = std::move(*remaining);
-        TRY_STATUS(group_hook_(ev));
+        auto keys = group_hook_(ev);
+        if (!keys.ok()) return keys.error();
+        TRY_STATUS(ApplyGroupKeys(db, row->pk, ev.removed, *keys));
       }
     }
     if (with_members) {
@@ -581,7 +608,10 @@ Status ScimStore::DeleteGroup(const std::string& id, std::optional<int64_t> expe
     if (!st.ok()) return st.error();
     (*st)->Bind(1, row->pk);
     TRY_STATUS((*st)->Exec());
-    if (group_hook_) TRY_STATUS(group_hook_(GroupWriteEvent{GroupWriteEvent::Kind::kDelete, id, {}, {}, {}}));
+    if (group_hook_) {
+      auto keys = group_hook_(GroupWriteEvent{GroupWriteEvent::Kind::kDelete, id, {}, {}, {}});
+      if (!keys.ok()) return keys.error();
+    }
     return tx.Commit();
   });
 }
@@ -596,6 +626,25 @@ Result<ListPage<StoredGroup>> ScimStore::ListGroups(const ListQuery& query, bool
                                   g.members = std::move(*m);
                                   return Status::Ok();
                                 });
+  });
+}
+
+Result<std::vector<GroupKeyRecord>> ScimStore::ListGroupKeys(const std::string& group_id) {
+  return pool_->Read([&](Db& db) -> Result<std::vector<GroupKeyRecord>> {
+    auto g = LoadGroup(db, group_id, false);
+    if (!g.ok()) return g.error();
+    auto st = Prep(db, "SELECT u.id, k.key_version, k.wrapped FROM group_keys k JOIN users u ON u.pk = k.user_pk "
+                       "WHERE k.group_pk = ? ORDER BY u.pk");
+    if (!st.ok()) return st.error();
+    (*st)->Bind(1, g->pk);
+    std::vector<GroupKeyRecord> out;
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back({(*st)->ColumnText(0), (*st)->ColumnInt(1), (*st)->ColumnText(2)});
+    }
+    return out;
   });
 }
 

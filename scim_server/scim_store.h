@@ -62,7 +62,16 @@ struct GroupWriteEvent {
   std::vector<std::string> removed;
   std::vector<std::string> remaining;  // members after the change
 };
-using GroupWriteHook = std::function<core::Status(const GroupWriteEvent&)>;
+// A member's copy of the group key, wrapped to the member's public key by the
+// encryption service. The store keeps only these, never a plaintext key.
+struct GroupKeyRecord {
+  std::string user_id;
+  int64_t key_version = 0;
+  std::string wrapped_b64;
+};
+// Returns the wrapped keys to store (added members, or every remaining member
+// after a rotation); rows of removed members are dropped by the store.
+using GroupWriteHook = std::function<core::Result<std::vector<GroupKeyRecord>>(const GroupWriteEvent&)>;
 
 class ScimStore {
  public:
@@ -92,6 +101,9 @@ class ScimStore {
                                         bool with_members = true);
   core::Status DeleteGroup(const std::string& id, std::optional<int64_t> expected_version = std::nullopt);
   core::Result<ListPage<StoredGroup>> ListGroups(const ListQuery& query, bool with_members = true);
+
+  // The wrapped group keys stored for a group's members. Errors: kNotFound.
+  core::Result<std::vector<GroupKeyRecord>> ListGroupKeys(const std::string& group_id);
 
   // Small key/value settings (token, group provisioning switch).
   std::optional<std::string> GetSetting(const std::string& key);

@@ -76,6 +76,16 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )SQL"},
+      // Wrapped group keys (group provisioning with the encryption service).
+      {2, R"SQL(
+CREATE TABLE group_keys (
+  group_pk    INTEGER NOT NULL REFERENCES groups(pk) ON DELETE CASCADE,
+  user_pk     INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+  key_version INTEGER NOT NULL,
+  wrapped     TEXT NOT NULL,
+  PRIMARY KEY (group_pk, user_pk)
+) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

@@ -36,3 +36,15 @@ TEST_CASE("URL encoding matches Okta's %20 and + styles", "[core][http]") {
   CHECK(UrlEncode("userName eq \"a@b.c\"") == "userName%20eq%20%22a%40b.c%22");
   CHECK(UrlEncode("userName eq \"a@b.c\"", true) == "userName+eq+%22a%40b.c%22");
 }
+
+TEST_CASE("a port that is already in use is reported, not silently shared", "[core][http]") {
+  httplib::Server a, b;
+  ConfigureServer(a, HttpServerOptions{});
+  ConfigureServer(b, HttpServerOptions{});
+  HttpListener la(a), lb(b);
+  auto port = la.Start("127.0.0.1", 0);
+  REQUIRE(port.ok());
+  auto clash = lb.Start("127.0.0.1", *port);
+  REQUIRE_FALSE(clash.ok());
+  CHECK(clash.error().code == ErrorCode::kUnavailable);
+}

@@ -74,3 +74,22 @@ TEST_CASE("a file database is in WAL mode and its data survives reopening", "[co
   });
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a cached statement left on a row does not pin a stale snapshot", "[core][sqlite]") {
+  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-sqlite-stale";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto pool = DbPool::Open((dir / "t.db").string(), {{1, "CREATE TABLE t(a INTEGER)"}});
+  REQUIRE(pool.ok());
+  auto count = [&] {
+    return (*pool)->Read([](Db& db) {
+      auto st = db.Prepare("SELECT count(*) FROM t");
+      REQUIRE(*(*st)->Step());
+      return (*st)->ColumnInt(0);  // deliberately not reset
+    });
+  };
+  CHECK(count() == 0);
+  (*pool)->Write([](Db& db) { REQUIRE(db.Exec("INSERT INTO t VALUES(1)").ok()); });
+  CHECK(count() == 1);
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,85 @@
+#include "scim_server/admin_routes.h"
+
+#include "core/http.h"
+#include "scim_server/scim_error.h"
+
+namespace scim {
+
+using core::Json;
+
+namespace {
+
+void Reply(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_content(core::DumpCompact(body), "application/json");
+}
+
+void ReplyError(httplib::Response& res, const core::Error& e) {
+  Reply(res, HttpStatusFor(e.code), {{"error", core::ErrorCodeName(e.code)}, {"message", e.detail}});
+}
+
+Json GateJson(const GroupGateStatus& st) {
+  return {{"mode", st.mode == GroupGateMode::kOpen ? "open" : "encryption"},
+          {"enabled", st.enabled},
+          {"writable", st.writable},
+          {"encryptionService",
+           {{"url", st.encryption_url}, {"status", st.encryption_status}, {"detail", st.detail}}}};
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  server.Get("/admin/api/status", [ctx](Req, Res res) {
+    Reply(res, 200,
+          {{"scimBaseUrl", ctx.base_url()},
+           {"token", ctx.token()},
+           {"authenticationMode", "HTTP Header (Authorization: Bearer <token>)"},
+           {"users", ctx.store->CountUsers()},
+           {"groups", ctx.store->CountGroups()},
+           {"groupProvisioning", GateJson(ctx.gate->Status())}});
+  });
+  server.Post("/admin/api/token", [ctx](Req, Res res) {
+    auto t = ctx.regenerate_token();
+    if (!t.ok()) return ReplyError(res, t.error());
+    Reply(res, 200, {{"token", *t}});
+  });
+  server.Put("/admin/api/encryption", [ctx](Req req, Res res) {
+    auto body = core::ParseJson(req.body);
+    if (!body.ok()) return ReplyError(res, body.error());
+    if (!body->is_object() || !body->contains("url") || !(*body)["url"].is_string())
+      return ReplyError(res, {core::ErrorCode::kInvalidValue, "send {\"url\": \"http://...\", \"secret\": \"...\"}"});
+    std::string url = (*body)["url"];
+    std::string secret = body->value("secret", std::string());
+    if (!url.empty()) {
+      if (auto u = core::ParseUrl(url); !u.ok()) return ReplyError(res, u.error());
+    }
+    if (auto s = ctx.gate->Configure(url, secret); !s.ok()) return ReplyError(res, s.error());
+    Reply(res, 200, GateJson(ctx.gate->Status()));
+  });
+  server.Put("/admin/api/group-provisioning", [ctx](Req req, Res res) {
+    auto body = core::ParseJson(req.body);
+    if (!body.ok()) return ReplyError(res, body.error());
+    if (!body->is_object() || !body->contains("enabled") || !(*body)["enabled"].is_boolean())
+      return ReplyError(res, {core::ErrorCode::kInvalidValue, "send {\"enabled\": true|false}"});
+    if (auto s = ctx.gate->SetEnabled((*body)["enabled"].get<bool>()); !s.ok()) return ReplyError(res, s.error());
+    Reply(res, 200, GateJson(ctx.gate->Status()));
+  });
+  server.Get(R"(/admin/api/groups/([^/]+)/keys)", [ctx](Req req, Res res) {
+    auto keys = ctx.store->ListGroupKeys(req.matches[1]);
+    if (!keys.ok()) return ReplyError(res, keys.error());
+    Json list = Json::array();
+    for (const auto& k : *keys) list.push_back({{"memberId", k.user_id}, {"keyVersion", k.key_version}, {"wrappedKey", k.wrapped_b64}});
+    Reply(res, 200, {{"groupId", std::string(req.matches[1])}, {"members", list}});
+  });
+  server.Options(R"(/admin/api/.*)", [](Req, Res res) {
+    res.set_header("Access-Control-Allow-Origin", "*");
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type");
+    res.status = 204;
+  });
+}
+
+}  // namespace scim

@@ -1,0 +1,28 @@
+// The service provider's admin panel API (what the vendor's Admin Panel shows
+// in the setup guide): the SCIM base URL and token to paste into Okta, counts,
+// the group provisioning setting and the encryption service's status.
+// Under /admin/api; no authentication (the sandbox listens on loopback).
+// CORS is open so the console, served from the mock Okta's origin, can call it.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "scim_server/group_gate.h"
+#include "scim_server/scim_store.h"
+
+namespace scim {
+
+struct AdminContext {
+  ScimStore* store = nullptr;
+  GroupGate* gate = nullptr;
+  std::function<std::string()> base_url;
+  std::function<std::string()> token;
+  std::function<core::Result<std::string>()> regenerate_token;
+};
+
+void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx);
+
+}  // namespace scim

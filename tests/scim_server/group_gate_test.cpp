@@ -1,0 +1,173 @@
+// Group provisioning needs the encryption service: the gate, the key wrapping,
+// and what happens when the service goes away.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/secret.h"
+#include "core/x25519_box.h"
+#include "encryption_stub/encryption_stub.h"
+#include "test_server.h"
+
+using core::Json;
+using scimtest::TestServer;
+
+namespace {
+
+struct Admin {
+  std::unique_ptr<httplib::Client> c;
+  explicit Admin(int port) : c(core::MakeClient("http://127.0.0.1:" + std::to_string(port))) {}
+  std::pair<int, Json> Put(const std::string& path, const Json& body) {
+    auto r = c->Put(path.c_str(), core::DumpCompact(body), "application/json");
+    return {r->status, *core::ParseJson(r->body)};
+  }
+  Json Get(const std::string& path) { return *core::ParseJson(c->Get(path.c_str())->body); }
+};
+
+std::string Unwrap(TestServer& s, const std::string& group_id, const Json& key) {
+  std::string wrapped;
+  REQUIRE(core::Base64Decode(key["wrappedKey"].get<std::string>(), &wrapped));
+  auto priv = s.server().TEST_DevicePrivateKey(key["memberId"]);
+  REQUIRE(priv);
+  auto plain = core::UnwrapKey(wrapped, *priv, core::KeyWrapAad(group_id, key["memberId"].get<std::string>(),
+                                                                  key["keyVersion"].get<int64_t>()));
+  REQUIRE(plain.ok());
+  return *plain;
+}
+
+std::string PatchBody(const std::string& op, const std::string& path, const Json& value = nullptr) {
+  Json o = {{"op", op}, {"path", path}};
+  if (!value.is_null()) o["value"] = value;
+  return core::DumpCompact(Json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}}, {"Operations", {o}}});
+}
+
+std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("without an encryption service group writes fail clearly and users keep working", "[scim][gate]") {
+  TestServer s({}, /*gate=*/true);
+  auto g = s.Post("/Groups", {{"displayName", "Engineering"}, {"members", Json::array()}});
+  CHECK(g.status == 503);
+  CHECK(scimtest::ErrorType(g) == "");
+  CHECK(g.json["detail"].get<std::string>().find("encryption service") != std::string::npos);
+  CHECK(s.Post("/Users", {{"userName", "still.works@example.com"}}).status == 201);
+  CHECK(s.Get("/Groups").status == 200);  // reads are not gated
+  Admin admin(s.server().port());
+  auto [status, body] = admin.Put("/admin/api/group-provisioning", {{"enabled", true}});
+  CHECK(status == 503);
+  CHECK(body["message"].get<std::string>().find("no encryption service") != std::string::npos);
+  Json st = admin.Get("/admin/api/status");
+  CHECK(st["groupProvisioning"]["enabled"] == false);
+  CHECK(st["groupProvisioning"]["encryptionService"]["status"] == "Not configured");
+}
+
+TEST_CASE("with the service active, members get the group key wrapped to their device keys", "[scim][gate]") {
+  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-gate-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "shared-secret"});
+  REQUIRE(stub.Start().ok());
+  scim::Config config;
+  config.db_path = (dir / "scim.db").string();
+  config.encryption_url = stub.base_url();
+  config.encryption_secret = "shared-secret";
+  config.group_provisioning = true;
+  TestServer s(config, /*gate=*/true);
+  Admin admin(s.server().port());
+  Json st = admin.Get("/admin/api/status");
+  CHECK(st["groupProvisioning"]["enabled"] == true);
+  CHECK(st["groupProvisioning"]["encryptionService"]["status"] == "Active");
+
+  std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
+  std::string gid = s.CreateGroup("Secrets", {a, b});
+  Json keys = admin.Get("/admin/api/groups/" + gid + "/keys")["members"];
+  REQUIRE(keys.size() == 2);
+  std::string k1 = Unwrap(s, gid, keys[0]);
+  CHECK(k1.size() == 32);
+  CHECK(Unwrap(s, gid, keys[1]) == k1);
+
+  // Adding a member wraps the same key for the newcomer.
+  auto add = s.Send("PATCH", "/Groups/" + gid, PatchBody("add", "members", {{{"value", c}}}));
+  REQUIRE(add.status == 200);
+  keys = admin.Get("/admin/api/groups/" + gid + "/keys")["members"];
+  REQUIRE(keys.size() == 3);
+  for (const auto& k : keys) CHECK(Unwrap(s, gid, k) == k1);
+
+  // Removing a member revokes it and rotates: the others get a new key, the leaver none.
+  auto rm = s.Send("PATCH", "/Groups/" + gid, PatchBody("remove", "members[value eq \"" + a + "\"]"));
+  REQUIRE(rm.status == 200);
+  keys = admin.Get("/admin/api/groups/" + gid + "/keys")["members"];
+  REQUIRE(keys.size() == 2);
+  std::string k2 = Unwrap(s, gid, keys[0]);
+  CHECK(k2 != k1);
+  CHECK(keys[0]["keyVersion"] == 2);
+  for (const auto& k : keys) {
+    CHECK(k["memberId"] != a);
+    CHECK(Unwrap(s, gid, k) == k2);
+  }
+
+  // No plaintext group key in the SCIM store's files, raw or base64.
+  std::string store_bytes;
+  for (const char* f : {"scim.db", "scim.db-wal"}) {
+    if (std::filesystem::exists(dir / f)) store_bytes += ReadFile(dir / f);
+  }
+  REQUIRE_FALSE(store_bytes.empty());
+  for (const auto& key : {k1, k2}) {
+    CHECK(store_bytes.find(key) == std::string::npos);
+    CHECK(store_bytes.find(core::Base64Encode(key)) == std::string::npos);
+  }
+  stub.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("when the service goes down mid-way no partial membership is stored, and a retry succeeds", "[scim][gate]") {
+  encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "s3cret"});
+  REQUIRE(stub.Start().ok());
+  scim::Config config;
+  config.encryption_url = stub.base_url();
+  config.encryption_secret = "s3cret";
+  config.group_provisioning = true;
+  TestServer s(config, /*gate=*/true);
+  std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
+  std::string gid = s.CreateGroup("Team", {a});
+  const std::string before = s.Get("/Groups/" + gid).body;
+  std::string add_two = PatchBody("add", "members", {{{"value", b}}, {{"value", c}}});
+
+  SECTION("down: the gate refuses the write") {
+    stub.SetFault({/*down=*/true, 0, 0});
+    auto r = s.Send("PATCH", "/Groups/" + gid, add_two);
+    CHECK(r.status == 503);
+    CHECK(r.json["detail"].get<std::string>().find("encryption service") != std::string::npos);
+    Admin admin(s.server().port());
+    CHECK(admin.Get("/admin/api/status")["groupProvisioning"]["encryptionService"]["status"] == "Unreachable");
+  }
+  SECTION("failing key operations: the write is rolled back") {
+    stub.SetFault({false, 0, 500});
+    auto r = s.Send("PATCH", "/Groups/" + gid, add_two);
+    CHECK(r.status == 503);
+    CHECK(r.json["detail"].get<std::string>().find("HTTP 500") != std::string::npos);
+  }
+  SECTION("stopped: connection refused") {
+    stub.Stop();
+    auto r = s.Send("PATCH", "/Groups/" + gid, add_two);
+    CHECK(r.status == 503);
+    CHECK(r.json["detail"].get<std::string>().find("unreachable") != std::string::npos);
+    REQUIRE(stub.Start().ok());  // port 0: a new port, so point the server at it again
+    Admin admin(s.server().port());
+    CHECK(admin.Put("/admin/api/encryption", {{"url", stub.base_url()}, {"secret", "s3cret"}}).first == 200);
+  }
+  CHECK(s.Get("/Groups/" + gid).body == before);
+  CHECK_FALSE(s.Get("/Users/" + b).json.contains("groups"));
+  stub.SetFault({});
+  auto retry = s.Send("PATCH", "/Groups/" + gid, add_two);
+  CHECK(retry.status == 200);
+  CHECK(retry.json["members"].size() == 3);
+}
