@@ -1,0 +1,205 @@
+// The /api/v1 subset: SSWS auth, Okta error bodies, Link paging, lifecycle,
+// apps with connections/features, assignments and group push mappings.
+#include <catch2/catch.hpp>
+
+#include "tests/mock_okta/harness.h"
+
+using namespace testing_okta;
+using core::Json;
+
+TEST_CASE("requests without a valid SSWS token get E0000011", "[okta][api][auth]") {
+  Harness h;
+  auto r = h.Call("GET", "/api/v1/users", nullptr, false);
+  CHECK(r.status == 401);
+  CHECK(r.body["errorCode"] == "E0000011");
+  CHECK(r.body["errorSummary"] == "Invalid token provided");
+  CHECK(r.body["errorLink"] == "E0000011");
+  CHECK(r.body["errorId"].get<std::string>().rfind("oae", 0) == 0);
+  CHECK(r.body["errorCauses"] == Json::array());
+}
+
+TEST_CASE("unknown resources get E0000007 and invalid input E0000001 with causes", "[okta][api][errors]") {
+  Harness h;
+  auto r = h.Call("GET", "/api/v1/users/00unope");
+  CHECK(r.status == 404);
+  CHECK(r.body["errorCode"] == "E0000007");
+  CHECK(r.body["errorSummary"] == "Not found: Resource not found: 00unope (User)");
+  r = h.Call("POST", "/api/v1/users", Json{{"profile", Json{{"login", "a@b.c"}}}});
+  CHECK(r.status == 400);
+  CHECK(r.body["errorCode"] == "E0000001");
+  CHECK(r.body["errorCauses"][0]["errorSummary"] == "email: The field cannot be left blank");
+  h.CreateUser("dup@b.c", "D", "Up");
+  r = h.Call("POST", "/api/v1/users", Json{{"profile", Json{{"login", "dup@b.c"}, {"email", "dup@b.c"}, {"firstName", "x"}, {"lastName", "y"}}}});
+  CHECK(r.status == 400);
+  CHECK(r.body["errorCode"] == "E0000001");
+  r = h.Call("GET", "/api/v1/nothing-here");
+  CHECK(r.status == 404);
+  CHECK(r.body["errorCode"] == "E0000007");
+}
+
+TEST_CASE("user lists page with limit and a Link rel=next header", "[okta][api][paging]") {
+  Harness h;
+  for (int i = 0; i < 5; ++i) h.CreateUser("p" + std::to_string(i) + "@x.test", "P", std::to_string(i));
+  auto r = h.Call("GET", "/api/v1/users?limit=2");
+  REQUIRE(r.body.size() == 2);
+  std::string links;
+  for (auto it = r.headers.find("Link"); it != r.headers.end() && it->first == "Link"; ++it) links += it->second + "\n";
+  CHECK(links.find("rel=\"self\"") != std::string::npos);
+  auto p = links.find("; rel=\"next\"");
+  REQUIRE(p != std::string::npos);
+  auto start = links.rfind('<', p) + 1;
+  std::string next = links.substr(start, links.find('>', start) - start);
+  std::string path = next.substr(next.find("/api/v1"));
+  std::vector<std::string> seen;
+  while (true) {
+    auto page = h.Call("GET", path);
+    for (const auto& u : page.body) seen.push_back(u["profile"]["login"]);
+    std::string nl;
+    for (auto it = page.headers.find("Link"); it != page.headers.end() && it->first == "Link"; ++it) {
+      if (it->second.find("rel=\"next\"") != std::string::npos) nl = it->second;
+    }
+    if (nl.empty()) break;
+    std::string url = nl.substr(1, nl.find('>') - 1);
+    path = url.substr(url.find("/api/v1"));
+  }
+  CHECK(seen == std::vector<std::string>{"p2@x.test", "p3@x.test", "p4@x.test"});
+}
+
+TEST_CASE("user lifecycle follows Okta's statuses", "[okta][api][users]") {
+  Harness h;
+  auto staged = h.Call("POST", "/api/v1/users?activate=false",
+                       Json{{"profile", Json{{"login", "s@x.test"}, {"email", "s@x.test"}, {"firstName", "S"}, {"lastName", "T"}}}});
+  CHECK(staged.body["status"] == "STAGED");
+  std::string id = staged.body["id"];
+  CHECK(id.size() == 20);
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/activate").status == 200);
+  CHECK(h.Call("GET", "/api/v1/users/" + id).body["status"] == "ACTIVE");
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/suspend").status == 200);
+  CHECK(h.Call("GET", "/api/v1/users/" + id).body["status"] == "SUSPENDED");
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/unsuspend").status == 200);
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/deactivate").status == 200);
+  CHECK(h.Call("GET", "/api/v1/users/" + id).body["status"] == "DEPROVISIONED");
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/suspend").status == 400);
+  CHECK(h.Call("POST", "/api/v1/users/" + id + "/lifecycle/reactivate").status == 200);
+  CHECK(h.Call("GET", "/api/v1/users/s@x.test").body["status"] == "ACTIVE");
+  CHECK(h.Call("DELETE", "/api/v1/users/" + id).status == 204);  // deactivates
+  CHECK(h.Call("DELETE", "/api/v1/users/" + id).status == 204);  // deletes
+  CHECK(h.Call("GET", "/api/v1/users/" + id).status == 404);
+}
+
+TEST_CASE("groups, members and a user's groups", "[okta][api][groups]") {
+  Harness h;
+  std::string uid = h.CreateUser("m@x.test", "M", "X");
+  std::string gid = h.CreateGroup("Engineering");
+  CHECK(gid.rfind("00g", 0) == 0);
+  CHECK(h.Call("PUT", "/api/v1/groups/" + gid + "/users/" + uid).status == 204);
+  CHECK(h.Call("GET", "/api/v1/groups/" + gid + "/users").body[0]["id"] == uid);
+  CHECK(h.Call("GET", "/api/v1/users/" + uid + "/groups").body[0]["profile"]["name"] == "Engineering");
+  CHECK(h.Call("DELETE", "/api/v1/groups/" + gid + "/users/" + uid).status == 204);
+  CHECK(h.Call("GET", "/api/v1/groups/" + gid + "/users").body.empty());
+  CHECK(h.Call("DELETE", "/api/v1/groups/" + gid).status == 204);
+}
+
+TEST_CASE("apps expose connections/default and the USER_PROVISIONING feature", "[okta][api][apps]") {
+  Harness h;
+  auto app = h.Call("GET", "/api/v1/apps/" + h.app_id).body;
+  CHECK(app["id"].get<std::string>().rfind("0oa", 0) == 0);
+  CHECK(app["signOnMode"] == "AUTO_LOGIN");
+  auto conn = h.Call("GET", "/api/v1/apps/" + h.app_id + "/connections/default").body;
+  CHECK(conn["authScheme"] == "TOKEN");
+  CHECK(conn["status"] == "ENABLED");
+  CHECK(conn["baseUrl"] == h.scim.base_url());
+  auto features = h.Call("GET", "/api/v1/apps/" + h.app_id + "/features").body;
+  REQUIRE(features.size() == 1);
+  CHECK(features[0]["name"] == "USER_PROVISIONING");
+  CHECK(features[0]["capabilities"]["create"]["lifecycleCreate"]["status"] == "ENABLED");
+  auto put = h.Call("PUT", "/api/v1/apps/" + h.app_id + "/features/USER_PROVISIONING",
+                    Json{{"create", Json{{"lifecycleCreate", Json{{"status", "DISABLED"}}}}},
+                         {"update", Json{{"password", Json{{"status", "ENABLED"}}}}}});
+  CHECK(put.status == 200);
+  CHECK(put.body["capabilities"]["create"]["lifecycleCreate"]["status"] == "DISABLED");
+  CHECK(put.body["capabilities"]["update"]["password"]["status"] == "ENABLED");
+  auto settings = h.Call("GET", "/sandbox/apps/" + h.app_id + "/provisioning").body;
+  CHECK(settings["createUsers"] == false);
+  CHECK(settings["syncPassword"] == true);
+  CHECK(settings["token"] == "********");
+  CHECK(h.Call("PATCH", "/sandbox/apps/" + h.app_id + "/provisioning", Json{{"clientProfile", "nope"}}).status == 400);
+  CHECK(h.Call("PATCH", "/sandbox/apps/" + h.app_id + "/provisioning", Json{{"noSuchSetting", 1}}).status == 400);
+  CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id).status == 400);  // active
+  CHECK(h.Call("POST", "/api/v1/apps/" + h.app_id + "/lifecycle/deactivate").status == 200);
+  CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id).body["status"] == "INACTIVE");
+}
+
+TEST_CASE("group assignment assigns members and removal from the group unassigns them", "[okta][api][assign]") {
+  Harness h;
+  std::string uid = h.CreateUser("g@x.test", "G", "X");
+  std::string gid = h.CreateGroup("App Users");
+  h.Call("PUT", "/api/v1/groups/" + gid + "/users/" + uid);
+  auto rs = h.Do([&] { CHECK(h.Call("PUT", "/api/v1/apps/" + h.app_id + "/groups/" + gid, Json::object()).status == 200); });
+  CHECK(rs.size() == 2);  // lookup + POST
+  auto au = h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).body;
+  CHECK(au["scope"] == "GROUP");
+  CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 400);
+  auto off = h.Do([&] { h.Call("DELETE", "/api/v1/groups/" + gid + "/users/" + uid); });
+  CHECK(off.size() == 2);  // GET + PUT active:false
+  CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 404);
+}
+
+TEST_CASE("group push mappings are listed, deactivated and block deleting the Okta group", "[okta][api][push]") {
+  Harness h;
+  std::string gid = h.CreateGroup("Pushed");
+  auto m = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings", Json{{"sourceGroupId", gid}});
+  REQUIRE(m.status == 200);
+  CHECK(m.body["id"].get<std::string>().rfind("gPm", 0) == 0);
+  h.Wait();
+  auto list = h.Call("GET", "/api/v1/apps/" + h.app_id + "/group-push/mappings").body;
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["targetGroupId"].is_string());
+  CHECK(h.Call("DELETE", "/api/v1/groups/" + gid).status == 400);
+  auto off = h.Call("PATCH", "/api/v1/apps/" + h.app_id + "/group-push/mappings/" + m.body["id"].get<std::string>(),
+                    Json{{"status", "INACTIVE"}});
+  CHECK(off.body["status"] == "INACTIVE");
+}
+
+TEST_CASE("the System Log lists events with Okta's fields", "[okta][api][logs]") {
+  Harness h;
+  h.CreateUser("l@x.test", "L", "X");
+  auto logs = h.Call("GET", "/api/v1/logs?limit=1000").body;
+  REQUIRE(!logs.empty());
+  bool found = false;
+  for (const auto& e : logs) {
+    if (e["eventType"] == "user.lifecycle.create") {
+      found = true;
+      CHECK(e["outcome"]["result"] == "SUCCESS");
+      CHECK(e["published"] == "2026-01-01T00:00:00.000Z");
+      CHECK(e["uuid"].get<std::string>().size() == 36);
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("the preset creates the NordPass-style app once", "[okta][api][preset]") {
+  core::ManualClock clock(Epoch());
+  okta::Config c;
+  c.port = 0;
+  c.clock = &clock;
+  c.preset = okta::PresetApp{"http://127.0.0.1:7020/scim/v2", "secret"};
+  okta::MockOkta okta(c);
+  REQUIRE(okta.Start().ok());
+  CHECK(okta.api_token().size() >= 30);
+  auto client = core::MakeClient(okta.base_url());
+  auto res = client->Get("/api/v1/apps", {{"Authorization", "SSWS " + okta.api_token()}});
+  REQUIRE(res);
+  auto apps = *core::ParseJson(res->body);
+  REQUIRE(apps.size() == 1);
+  CHECK(apps[0]["label"] == "NordPass Provisioning");
+  std::string id = apps[0]["id"];
+  auto s = *core::ParseJson(client->Get("/sandbox/apps/" + id + "/provisioning")->body);
+  CHECK(s["uniqueField"] == "email");
+  CHECK(s["clientProfile"] == "aiw_put");
+  CHECK(s["enabled"] == true);
+  CHECK(s["pushGroups"] == true);
+  CHECK(s["importGroups"] == false);
+  client.reset();
+  okta.Stop();
+}
