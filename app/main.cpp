@@ -9,7 +9,11 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/http.h"
+#include "core/json_util.h"
 #include "core/log.h"
+#include "encryption_stub/encryption_stub.h"
+#include "mock_okta/mock_okta.h"
 #include "scim_server/scim_server.h"
 
 namespace {
@@ -56,6 +60,10 @@ struct ScimOptions {
   std::string token;
   std::string base_url;
   size_t max_body_bytes = 1 << 20;
+  bool groups_open = false;
+  std::string encryption_url;
+  std::string encryption_secret;
+  bool group_provisioning = false;
 };
 
 int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
@@ -65,6 +73,10 @@ int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
   config.token = o.token;
   config.base_url = o.base_url;
   config.max_body_bytes = o.max_body_bytes;
+  config.groups_need_encryption = !o.groups_open;
+  config.encryption_url = o.encryption_url;
+  config.encryption_secret = o.encryption_secret;
+  config.group_provisioning = o.group_provisioning;
   config.db_path = storage.PathFor("scim.db");
   sigset_t signals = BlockStopSignals();
   scim::ScimServer server(config);
@@ -87,6 +99,182 @@ int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
   return 0;
 }
 
+struct EncryptionOptions {
+  std::string bind = "127.0.0.1";
+  int port = 7030;
+  std::string secret;
+};
+
+int RunEncryption(const EncryptionOptions& o, const StorageOptions& storage) {
+  encryption::Config config;
+  config.bind = o.bind;
+  config.port = o.port;
+  config.secret = o.secret;
+  config.db_path = storage.PathFor("keys.db");
+  sigset_t signals = BlockStopSignals();
+  encryption::EncryptionStub stub(config);
+  auto port = stub.Start();
+  if (!port.ok()) {
+    spdlog::error("encryption service did not start: {}", port.error().detail);
+    return 1;
+  }
+  std::printf("okta-sandbox encryption service listening on %s:%d\n", o.bind.c_str(), *port);
+  std::printf("  URL    : %s\n  Secret : %s\n  Store  : %s\n  Press Ctrl+C to stop.\n", stub.base_url().c_str(),
+              stub.secret().c_str(), config.db_path.c_str());
+  std::fflush(stdout);
+  WaitForStopSignal(signals);
+  stub.Stop();
+  std::printf("Encryption service stopped.\n");
+  return 0;
+}
+
+struct FaultOptions {
+  std::string url = "http://127.0.0.1:7030";
+  std::string secret;
+  bool down = false;
+  bool up = false;
+  int delay_ms = -1;
+  int fail_status = -1;
+};
+
+// Reads, changes and writes the fault switches of a running encryption service.
+int RunFaults(const FaultOptions& o) {
+  auto url = core::ParseUrl(o.url);
+  if (!url.ok()) {
+    std::fprintf(stderr, "%s\n", url.error().detail.c_str());
+    return 2;
+  }
+  auto client = core::MakeClient(url->Origin(), 5, 10);
+  httplib::Headers auth = {{"Authorization", "Bearer " + o.secret}};
+  auto current = client->Get((url->path + "/v1/admin/faults").c_str(), auth);
+  if (!current || current->status != 200) {
+    std::fprintf(stderr, "cannot read the faults at %s: %s\n", o.url.c_str(),
+                 current ? current->body.c_str() : httplib::to_string(current.error()).c_str());
+    return 1;
+  }
+  auto faults = core::ParseJson(current->body);
+  if (!faults.ok()) return 1;
+  core::Json f = *faults;
+  bool change = o.down || o.up || o.delay_ms >= 0 || o.fail_status >= 0;
+  if (o.down) f["down"] = true;
+  if (o.up) f["down"] = false;
+  if (o.delay_ms >= 0) f["delayMs"] = o.delay_ms;
+  if (o.fail_status >= 0) f["failStatus"] = o.fail_status;
+  if (change) {
+    auto put = client->Put((url->path + "/v1/admin/faults").c_str(), auth, core::DumpCompact(f), "application/json");
+    if (!put || put->status != 200) {
+      std::fprintf(stderr, "cannot set the faults: %s\n", put ? put->body.c_str() : httplib::to_string(put.error()).c_str());
+      return 1;
+    }
+    f = *core::ParseJson(put->body);
+  }
+  std::printf("%s\n", f.dump(2).c_str());
+  return 0;
+}
+
+struct OktaOptions {
+  std::string bind = "127.0.0.1";
+  int port = 7010;
+  std::string api_token;
+};
+
+int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
+  okta::Config config;
+  config.bind = o.bind;
+  config.port = o.port;
+  config.api_token = o.api_token;
+  config.db_path = storage.PathFor("okta.db");
+  sigset_t signals = BlockStopSignals();
+  okta::MockOkta mock(config);
+  auto port = mock.Start();
+  if (!port.ok()) {
+    spdlog::error("mock Okta did not start: {}", port.error().detail);
+    return 1;
+  }
+  std::printf("okta-sandbox mock Okta listening on %s:%d\n", o.bind.c_str(), *port);
+  std::printf("  Okta org URL : %s\n  API token    : SSWS %s\n  Store        : %s\n  Press Ctrl+C to stop.\n",
+              mock.base_url().c_str(), mock.api_token().c_str(), config.db_path.c_str());
+  std::fflush(stdout);
+  WaitForStopSignal(signals);
+  mock.Stop();
+  std::printf("Mock Okta stopped.\n");
+  return 0;
+}
+
+struct UpOptions {
+  std::string bind = "127.0.0.1";
+  int okta_port = 7010;
+  int scim_port = 7020;
+  int encryption_port = 7030;
+  std::string scim_token;
+  std::string okta_token;
+};
+
+// All three services, wired so the setup guide works at once: the SCIM server
+// uses the encryption service with group provisioning on, and the mock Okta
+// has the NordPass-style app pointing at the SCIM server.
+int RunUp(const UpOptions& o, const StorageOptions& storage) {
+  sigset_t signals = BlockStopSignals();
+  encryption::Config enc_config;
+  enc_config.bind = o.bind;
+  enc_config.port = o.encryption_port;
+  enc_config.db_path = storage.PathFor("keys.db");
+  encryption::EncryptionStub stub(enc_config);
+  auto enc_port = stub.Start();
+  if (!enc_port.ok()) {
+    spdlog::error("encryption service did not start: {}", enc_port.error().detail);
+    return 1;
+  }
+
+  scim::Config scim_config;
+  scim_config.bind = o.bind;
+  scim_config.port = o.scim_port;
+  scim_config.token = o.scim_token;
+  scim_config.db_path = storage.PathFor("scim.db");
+  scim_config.encryption_url = stub.base_url();
+  scim_config.encryption_secret = stub.secret();
+  scim_config.group_provisioning = true;
+  scim::ScimServer scim_server(scim_config);
+  auto scim_port = scim_server.Start();
+  if (!scim_port.ok()) {
+    spdlog::error("SCIM server did not start: {}", scim_port.error().detail);
+    return 1;
+  }
+
+  okta::Config okta_config;
+  okta_config.bind = o.bind;
+  okta_config.port = o.okta_port;
+  okta_config.api_token = o.okta_token;
+  okta_config.db_path = storage.PathFor("okta.db");
+  okta_config.preset = okta::PresetApp{scim_server.base_url(), scim_server.token()};
+  okta::MockOkta mock(okta_config);
+  auto okta_port = mock.Start();
+  if (!okta_port.ok()) {
+    spdlog::error("mock Okta did not start: {}", okta_port.error().detail);
+    return 1;
+  }
+
+  std::printf("okta-sandbox is up.\n\n");
+  std::printf("  Mock Okta (the identity provider)\n");
+  std::printf("    Org URL / console     : %s/\n", mock.base_url().c_str());
+  std::printf("    Management API token  : SSWS %s\n\n", mock.api_token().c_str());
+  std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
+  std::printf("    SCIM connector base URL : %s\n", scim_server.base_url().c_str());
+  std::printf("    Bearer (secret token)   : %s\n", scim_server.token().c_str());
+  std::printf("    Admin panel API         : http://%s:%d/admin/api/status\n\n", o.bind.c_str(), *scim_port);
+  std::printf("  Encryption service (needed for group provisioning)\n");
+  std::printf("    URL                     : %s  (status: Active)\n\n", stub.base_url().c_str());
+  std::printf("  Data: %s   Press Ctrl+C to stop.\n", storage.in_memory ? "in memory" : storage.data_dir.c_str());
+  std::fflush(stdout);
+  int sig = WaitForStopSignal(signals);
+  spdlog::info("signal {} received, stopping", sig);
+  mock.Stop();
+  scim_server.Stop();
+  stub.Stop();
+  std::printf("okta-sandbox stopped.\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,6 +285,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")->capture_default_str();
   app.require_subcommand(1);
 
+  bool scim_groups_open = false, scim_group_provisioning = false;
+  std::string scim_encryption_url, scim_encryption_secret;
   StorageOptions scim_storage;
   ScimOptions scim_opts;
   auto* scim_cmd = app.add_subcommand("scim-server", "Run the SCIM 2.0 server (the service provider) alone");
@@ -110,11 +300,63 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   AddStorageOptions(scim_cmd, scim_storage);
 
+  scim_cmd->add_flag("--groups-without-encryption", scim_groups_open,
+                     "Accept group writes without an encryption service (a plain SCIM server)");
+  scim_cmd->add_option("--encryption-url", scim_encryption_url, "Encryption service URL for group provisioning");
+  scim_cmd->add_option("--encryption-secret", scim_encryption_secret, "Shared secret of the encryption service");
+  scim_cmd->add_flag("--group-provisioning", scim_group_provisioning,
+                     "Switch group provisioning on at start (needs a healthy encryption service)");
+
+  StorageOptions enc_storage;
+  EncryptionOptions enc_opts;
+  auto* enc_cmd = app.add_subcommand("encryption", "Run the encryption service stub alone");
+  enc_cmd->add_option("--port", enc_opts.port, "TCP port; 0 picks a free one")->capture_default_str();
+  enc_cmd->add_option("--bind", enc_opts.bind, "Address to listen on")->capture_default_str();
+  enc_cmd->add_option("--secret", enc_opts.secret, "Shared secret the SCIM server must send; default: generated");
+  AddStorageOptions(enc_cmd, enc_storage);
+  FaultOptions fault_opts;
+  auto* faults_cmd = enc_cmd->add_subcommand(
+      "faults", "Show or switch the fault switches of a running encryption service (down, slow, failing)");
+  faults_cmd->add_option("--url", fault_opts.url, "The encryption service's URL")->capture_default_str();
+  faults_cmd->add_option("--secret", fault_opts.secret, "Its shared secret")->required();
+  auto* down = faults_cmd->add_flag("--down", fault_opts.down, "Make it answer 503 to everything");
+  faults_cmd->add_flag("--up", fault_opts.up, "Undo --down")->excludes(down);
+  faults_cmd->add_option("--delay-ms", fault_opts.delay_ms, "Delay every key operation (0 = off)");
+  faults_cmd->add_option("--fail-status", fault_opts.fail_status, "Fail every key operation with this status (0 = off)");
+
+  StorageOptions okta_storage;
+  OktaOptions okta_opts;
+  auto* okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server)");
+  okta_cmd->add_option("--port", okta_opts.port, "TCP port; 0 picks a free one")->capture_default_str();
+  okta_cmd->add_option("--bind", okta_opts.bind, "Address to listen on")->capture_default_str();
+  okta_cmd->add_option("--api-token", okta_opts.api_token, "SSWS token for /api/v1; default: generated");
+  AddStorageOptions(okta_cmd, okta_storage);
+
+  StorageOptions up_storage;
+  UpOptions up_opts;
+  auto* up_cmd = app.add_subcommand("up", "Run all three services, preconfigured so the setup guide works at once");
+  up_cmd->add_option("--bind", up_opts.bind, "Address every service listens on")->capture_default_str();
+  up_cmd->add_option("--okta-port", up_opts.okta_port, "Mock Okta port (0: free)")->capture_default_str();
+  up_cmd->add_option("--scim-port", up_opts.scim_port, "SCIM server port (0: free)")->capture_default_str();
+  up_cmd->add_option("--encryption-port", up_opts.encryption_port, "Encryption service port (0: free)")
+      ->capture_default_str();
+  up_cmd->add_option("--scim-token", up_opts.scim_token, "SCIM bearer token; default: generated and kept");
+  up_cmd->add_option("--okta-token", up_opts.okta_token, "Mock Okta SSWS token; default: generated");
+  AddStorageOptions(up_cmd, up_storage);
+
   CLI11_PARSE(app, argc, argv);
   if (auto s = core::InitLogging(log_level); !s.ok()) {
     std::cerr << s.error().detail << "\n";
     return 2;
   }
+  scim_opts.groups_open = scim_groups_open;
+  scim_opts.encryption_url = scim_encryption_url;
+  scim_opts.encryption_secret = scim_encryption_secret;
+  scim_opts.group_provisioning = scim_group_provisioning;
   if (scim_cmd->parsed()) return RunScimServer(scim_opts, scim_storage);
+  if (faults_cmd->parsed()) return RunFaults(fault_opts);
+  if (enc_cmd->parsed()) return RunEncryption(enc_opts, enc_storage);
+  if (okta_cmd->parsed()) return RunOkta(okta_opts, okta_storage);
+  if (up_cmd->parsed()) return RunUp(up_opts, up_storage);
   return 0;
 }
