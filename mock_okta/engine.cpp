@@ -111,9 +111,6 @@ void Engine::Stop() {
 void Engine::Enqueue(Job job) {
   {
     std::lock_guard<std::mutex> lk(q_mu_);
-    if (stop_ && !worker_.joinable()) {
-      // not started yet: still queue; Start() picks it up
-    }
     if (job.kind == "user_update" || job.kind == "group_members" || job.kind == "group_rename") {
       for (const auto& q : queue_) {
         if (q.job.kind == job.kind && q.job.app_id == job.app_id && q.job.user_id == job.user_id &&

@@ -694,6 +694,9 @@ core::Result<GroupPush> Org::CreateGroupPush(const std::string& app_id, const st
   auto g = store_.LookupGroup(source_group_id);
   if (!g) return MakeError(ErrorCode::kInvalidValue, "sourceGroupId: group " + source_group_id + " not found");
   if (!app->prov.push_groups) return MakeError(ErrorCode::kInvalidValue, "Push Groups is not enabled for this app");
+  if (!target_group_name.empty() && !target_group_id.empty()) {
+    return MakeError(ErrorCode::kInvalidValue, "targetGroupId: Provide either targetGroupId or targetGroupName, not both");
+  }
   for (const auto& m : store_.ListGroupPushes(app_id)) {
     if (m.source_group_id == source_group_id) {
       return MakeError(ErrorCode::kConflict, "sourceGroupId: a push mapping for this group already exists");
@@ -767,6 +770,10 @@ core::Status Org::DeleteGroupPush(const std::string& app_id, const std::string& 
   std::lock_guard<std::mutex> lk(mu_);
   auto m = store_.LookupGroupPush(id);
   if (!m || m->app_id != app_id) return NotFound(id, "GroupPushMapping");
+  if (m->status == "ACTIVE") {
+    // As in Okta's API: deactivate the mapping before deleting it.
+    return MakeError(ErrorCode::kInvalidValue, "status: Group push mapping must be INACTIVE before it can be deleted");
+  }
   (void)store_.DeleteGroupPush(id);
   auto app = store_.LookupApp(app_id);
   // "Unlink pushed group → Delete the group in the target app" sends DELETE;

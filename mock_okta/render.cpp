@@ -155,6 +155,9 @@ Json RenderGroupPush(const GroupPush& m, const std::string& base) {
   j["_links"] = Json{{"self", Href(base + "/api/v1/apps/" + m.app_id + "/group-push/mappings/" + m.id)},
                      {"app", Href(base + "/api/v1/apps/" + m.app_id)},
                      {"sourceGroup", Href(base + "/api/v1/groups/" + m.source_group_id)}};
+  if (!m.target_group_id.empty()) {
+    j["_links"]["targetGroup"] = Href(base + "/api/v1/apps/" + m.app_id + "/groups/" + m.target_group_id);
+  }
   return j;
 }
 

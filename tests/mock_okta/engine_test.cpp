@@ -409,10 +409,16 @@ TEST_CASE("unlinking a pushed group deletes it remotely only when asked", "[okta
   Harness h;
   auto g1 = PushGroup(h, "Keep", {}, nullptr);
   auto g2 = PushGroup(h, "Drop", {}, nullptr);
-  auto keep = h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/group-push/mappings/" + g1.mapping); });
+  std::string base = "/api/v1/apps/" + h.app_id + "/group-push/mappings/";
+  CHECK(h.Call("DELETE", base + g1.mapping + "?deleteTargetGroup=false").status == 400);  // still ACTIVE
+  auto keep = h.Do([&] {
+    h.Call("PATCH", base + g1.mapping, Json{{"status", "INACTIVE"}});
+    CHECK(h.Call("DELETE", base + g1.mapping + "?deleteTargetGroup=false").status == 204);
+  });
   CHECK(keep.empty());
   auto drop = h.Do([&] {
-    h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/group-push/mappings/" + g2.mapping + "?deleteTargetGroup=true");
+    h.Call("PATCH", base + g2.mapping, Json{{"status", "INACTIVE"}});
+    CHECK(h.Call("DELETE", base + g2.mapping + "?deleteTargetGroup=true").status == 204);
   });
   CHECK(Lines(drop) == std::vector<std::string>{"DELETE /scim/v2/Groups/" + g2.remote});
 }
