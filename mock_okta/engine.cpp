@@ -353,6 +353,35 @@ void Engine::Finish(Ctx& c) {
       j.last_wait_s = wait;
       auto due = clock_.Now() + std::chrono::seconds(wait);
       j.due = core::FormatIso8601(due);
+      // The task shows the rate-limit message while the job waits. [D] S3
+      {
+        std::lock_guard<std::mutex> lk(org_.mu());
+        Task t;
+        if (!j.task_id.empty()) {
+          if (auto old = org_.store().LookupTask(j.task_id)) t = *old;
+        }
+        if (t.id.empty()) {
+          t.id = org_.ids().NewId("tsk");
+          t.created = org_.Now();
+        }
+        t.status = "RATE_LIMITED";
+        t.app_id = c.app.id;
+        t.user_id = c.job.user_id;
+        t.group_id = c.job.group_id;
+        t.last_updated = org_.Now();
+        std::string who = !c.job.user_id.empty() ? "user " + c.subject_display
+                          : !c.job.group_id.empty() ? "group " + c.subject : "app " + c.app.label;
+        t.message = "Provisioning of " + who + " to app " + c.app.label +
+                    " is paused: the app's rate limit was reached (HTTP 429). Okta will retry at " + j.due +
+                    " (attempt " + std::to_string(j.attempts + 1) + " of " + std::to_string(max_attempts) + ")";
+        j.task_id = t.id;
+        Job retry = j;
+        retry.attempts = 0;
+        retry.last_wait_s = 0;
+        retry.due.clear();
+        t.job = retry;
+        (void)org_.store().PutTask(t);
+      }
       LogStep(c, "application.provision.rate_limit",
               "Provisioning paused by the app's rate limit (HTTP 429); retry " + std::to_string(j.attempts + 1) +
                   " of " + std::to_string(max_attempts) + " at " + j.due,

@@ -511,6 +511,12 @@ TEST_CASE("a 429 with Retry-After parks the job for that many seconds, then doub
   auto jobs = h.Call("GET", "/sandbox/jobs").body;
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0]["due"] == "2026-01-01T00:00:07.000Z");
+  auto paused = h.Tasks();
+  REQUIRE(paused.size() == 1);
+  CHECK(paused[0]["status"] == "RATE_LIMITED");
+  CHECK(paused[0]["message"] ==
+        "Provisioning of user Rate Limited to app Test App is paused: the app's rate limit was reached (HTTP 429). "
+        "Okta will retry at 2026-01-01T00:00:07.000Z (attempt 2 of 10)");
   h.Advance(6);
   CHECK(h.Do([] {}).empty());
   auto second = h.Do([&] { h.Advance(1); });
@@ -519,7 +525,8 @@ TEST_CASE("a 429 with Retry-After parks the job for that many seconds, then doub
   auto third = h.Do([&] { h.Advance(14); });
   CHECK(third.size() == 2);  // lookup + POST
   CHECK(!h.ExternalId(uid).empty());
-  CHECK(h.Tasks().empty());
+  REQUIRE(h.Tasks().size() == 1);
+  CHECK(h.Tasks()[0]["status"] == "RESOLVED");
   CHECK(h.Logs("application.provision.rate_limit").size() == 2);
 }
 
@@ -529,13 +536,22 @@ TEST_CASE("a 429 without Retry-After waits 5 minutes; after 10 attempts the task
   std::string uid = h.CreateUser("rl@okta.local", "Rate", "Limited");
   h.Do([&] { h.Assign(uid); });
   CHECK(h.Call("GET", "/sandbox/jobs").body[0]["due"] == "2026-01-01T00:05:00.000Z");
-  for (int i = 0; i < 12; ++i) {
-    h.Advance(300 << 10);
+  // Waits: 300, 600, 1200, … seconds; each retry comes exactly when due.
+  for (int attempt = 2; attempt <= 10; ++attempt) {
+    int wait = 300 << (attempt - 2);
+    h.Advance(wait - 1);
     h.Wait();
+    CHECK(h.scim.requests().size() == static_cast<size_t>(attempt - 1));
+    h.Advance(1);
+    h.Wait();
+    CHECK(h.scim.requests().size() == static_cast<size_t>(attempt));
   }
+  h.Advance(1 << 20);
+  h.Wait();
   CHECK(h.scim.requests().size() == 10);
   auto tasks = h.Tasks();
   REQUIRE(tasks.size() == 1);
+  CHECK(tasks[0]["status"] == "OPEN");
   CHECK(tasks[0]["message"].get<std::string>().find("Rate limit exceeded") != std::string::npos);
 }
 
