@@ -1,0 +1,113 @@
+#include "mock_okta/okta_store.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <set>
+#include <unistd.h>
+
+#include "mock_okta/okta_ids.h"
+
+using namespace okta;
+
+TEST_CASE("Okta ids are a 3-character prefix and 17 base62 characters, reproducible with a seed", "[okta][ids]") {
+  OktaIds a(42), b(42);
+  std::string id = a.NewId("00u");
+  CHECK(id.size() == 20);
+  CHECK(id.rfind("00u", 0) == 0);
+  for (char c : id.substr(3)) CHECK(std::isalnum(static_cast<unsigned char>(c)));
+  CHECK(b.NewId("00u") == id);
+  std::string pw = a.NewPassword();
+  CHECK(pw.size() == 8);
+  CHECK(a.NewUuid().size() == 36);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(a.NewId("00g"));
+  CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("the store keeps users in insertion order, enforces unique logins and pages by seq", "[okta][store]") {
+  auto store = OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  OktaStore& s = **store;
+  for (int i = 0; i < 3; ++i) {
+    User u;
+    u.id = "00u" + std::to_string(i);
+    u.profile = core::Json{{"login", "u" + std::to_string(i) + "@x"}};
+    REQUIRE(s.PutUser(u).ok());
+  }
+  User dup;
+  dup.id = "00uX";
+  dup.profile = core::Json{{"login", "U1@X"}};
+  auto st = s.PutUser(dup);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code == core::ErrorCode::kConflict);
+  auto first = s.ListUsers(0, 2);
+  REQUIRE(first.size() == 2);
+  auto rest = s.ListUsers(first.back().seq, 10);
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].id == "00u2");
+  CHECK(s.LookupUserByLogin("u2@X")->id == "00u2");
+  // Updating keeps the position.
+  User again = *s.LookupUser("00u0");
+  again.profile["firstName"] = "Z";
+  REQUIRE(s.PutUser(again).ok());
+  CHECK(s.ListUsers(0, 1)[0].profile["firstName"] == "Z");
+}
+
+TEST_CASE("memberships, app users and push mappings round-trip", "[okta][store]") {
+  auto store = OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  OktaStore& s = **store;
+  REQUIRE(s.AddMember("g1", "u1").ok());
+  REQUIRE(s.AddMember("g1", "u2").ok());
+  REQUIRE(s.AddMember("g1", "u1").ok());
+  CHECK(s.ListMemberIds("g1") == std::vector<std::string>{"u1", "u2"});
+  CHECK(s.ListGroupIdsOfUser("u2") == std::vector<std::string>{"g1"});
+  REQUIRE(s.RemoveMember("g1", "u1").ok());
+  CHECK_FALSE(s.IsMember("g1", "u1"));
+
+  AppUser au;
+  au.app_id = "a1";
+  au.user_id = "u2";
+  au.external_id = "remote-1";
+  au.via_groups = {"g1"};
+  REQUIRE(s.PutAppUser(au).ok());
+  auto back = s.LookupAppUser("a1", "u2");
+  REQUIRE(back);
+  CHECK(back->external_id == "remote-1");
+  CHECK(back->via_groups == std::vector<std::string>{"g1"});
+  CHECK(s.ListAppUsersOfUser("u2").size() == 1);
+
+  GroupPush m;
+  m.id = "gPm1";
+  m.app_id = "a1";
+  m.source_group_id = "g1";
+  m.pushed_member_ids = {"u2"};
+  REQUIRE(s.PutGroupPush(m).ok());
+  CHECK(s.ListGroupPushesOfGroup("g1").size() == 1);
+  CHECK(s.ListGroupPushes("a1")[0].pushed_member_ids == std::vector<std::string>{"u2"});
+  CHECK(s.ListGroupPushes("other").empty());
+}
+
+TEST_CASE("a file store survives reopening", "[okta][store]") {
+  std::string path = "/tmp/okta_store_test_" + std::to_string(::getpid()) + ".db";
+  std::remove(path.c_str());
+  {
+    auto store = OktaStore::Open(path);
+    REQUIRE(store.ok());
+    Group g;
+    g.id = "00g1";
+    g.name = "Eng";
+    REQUIRE((*store)->PutGroup(g).ok());
+    REQUIRE((*store)->AddLog(core::Json{{"eventType", "x"}}).ok());
+  }
+  {
+    auto store = OktaStore::Open(path);
+    REQUIRE(store.ok());
+    CHECK((*store)->LookupGroup("00g1")->name == "Eng");
+    CHECK((*store)->ListLogs(0, 10).size() == 1);
+  }
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+}
