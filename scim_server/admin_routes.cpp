@@ -1,5 +1,8 @@
 #include "scim_server/admin_routes.h"
 
+#include <charconv>
+#include <optional>
+
 #include "core/http.h"
 #include "scim_server/scim_error.h"
 
@@ -17,6 +20,16 @@ void Reply(httplib::Response& res, int status, const Json& body) {
 
 void ReplyError(httplib::Response& res, const core::Error& e) {
   Reply(res, HttpStatusFor(e.code), {{"error", core::ErrorCodeName(e.code)}, {"message", e.detail}});
+}
+
+// A non-negative integer query parameter, or nullopt when malformed.
+std::optional<int64_t> IntParam(const httplib::Request& req, const char* name, int64_t def) {
+  if (!req.has_param(name)) return def;
+  std::string v = req.get_param_value(name);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < 0) return std::nullopt;
+  return n;
 }
 
 Json GateJson(const GroupGateStatus& st) {
@@ -74,9 +87,49 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     for (const auto& k : *keys) list.push_back({{"memberId", k.user_id}, {"keyVersion", k.key_version}, {"wrappedKey", k.wrapped_b64}});
     Reply(res, 200, {{"groupId", std::string(req.matches[1])}, {"members", list}});
   });
+  server.Get("/admin/api/faults", [ctx](Req, Res res) { Reply(res, 200, FaultInjector::RulesJson(ctx.faults->rules())); });
+  server.Put("/admin/api/faults", [ctx](Req req, Res res) {
+    auto body = core::ParseJson(req.body);
+    if (!body.ok()) return ReplyError(res, body.error());
+    auto rules = FaultInjector::ParseRules(*body);
+    if (!rules.ok()) return ReplyError(res, rules.error());
+    ctx.faults->Set(std::move(*rules));
+    Reply(res, 200, FaultInjector::RulesJson(ctx.faults->rules()));
+  });
+  server.Delete("/admin/api/faults", [ctx](Req, Res res) {
+    ctx.faults->Clear();
+    Reply(res, 200, FaultInjector::RulesJson({}));
+  });
+  // The provisioned users and groups, as the admin panel lists them.
+  server.Get("/admin/api/users", [ctx](Req req, Res res) {
+    ListQuery q;
+    auto count = IntParam(req, "count", 200), start = IntParam(req, "startIndex", 1);
+    if (!count || !start)
+      return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    q.count = std::min<int64_t>(*count, 1000);
+    q.start_index = std::max<int64_t>(*start, 1);
+    auto page = ctx.store->ListUsers(q);
+    if (!page.ok()) return ReplyError(res, page.error());
+    Json items = Json::array();
+    for (const auto& u : page->items) items.push_back(ctx.render_user(u));
+    Reply(res, 200, {{"totalResults", page->total}, {"Resources", items}});
+  });
+  server.Get("/admin/api/groups", [ctx](Req req, Res res) {
+    ListQuery q;
+    auto count = IntParam(req, "count", 200), start = IntParam(req, "startIndex", 1);
+    if (!count || !start)
+      return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    q.count = std::min<int64_t>(*count, 1000);
+    q.start_index = std::max<int64_t>(*start, 1);
+    auto page = ctx.store->ListGroups(q, true);
+    if (!page.ok()) return ReplyError(res, page.error());
+    Json items = Json::array();
+    for (const auto& g : page->items) items.push_back(ctx.render_group(g));
+    Reply(res, 200, {{"totalResults", page->total}, {"Resources", items}});
+  });
   server.Options(R"(/admin/api/.*)", [](Req, Res res) {
     res.set_header("Access-Control-Allow-Origin", "*");
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
     res.set_header("Access-Control-Allow-Headers", "Content-Type");
     res.status = 204;
   });

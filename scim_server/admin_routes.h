@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "scim_server/fault_injector.h"
 #include "scim_server/group_gate.h"
 #include "scim_server/scim_store.h"
 
@@ -21,6 +22,10 @@ struct AdminContext {
   std::function<std::string()> base_url;
   std::function<std::string()> token;
   std::function<core::Result<std::string>()> regenerate_token;
+  FaultInjector* faults = nullptr;
+  // Renders stored resources as SCIM JSON (for the admin panel's lists).
+  std::function<core::Json(const StoredUser&)> render_user;
+  std::function<core::Json(const StoredGroup&)> render_group;
 };
 
 void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx);

@@ -399,8 +399,10 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
     RouteContext ctx;
     httplib::Server::Handler Wrap(httplib::Server::Handler h) const {
       auto authorize = ctx.authorize;
-      return [authorize, h](Req req, Res res) {
+      auto inject = ctx.inject_fault;
+      return [authorize, inject, h](Req req, Res res) {
         if (authorize && !authorize(req, res)) return;
+        if (inject && inject(req, res)) return;
         h(req, res);
       };
     }

@@ -23,6 +23,8 @@ struct RouteContext {
   std::function<bool(const httplib::Request&, httplib::Response&)> authorize;
   // Before any group write: OK, or the reason group writes are refused.
   std::function<core::Status()> check_group_writable;
+  // Injected faults (see fault_injector.h): returns true when it answered.
+  std::function<bool(const httplib::Request&, httplib::Response&)> inject_fault;
 };
 
 // Registers every SCIM endpoint under `prefix` (e.g. "/scim/v2").

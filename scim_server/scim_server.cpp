@@ -9,6 +9,7 @@
 #include "core/secret.h"
 #include "scim_server/admin_routes.h"
 #include "scim_server/device_store.h"
+#include "scim_server/fault_injector.h"
 #include "scim_server/group_gate.h"
 #include "scim_server/scim_error.h"
 #include "scim_server/scim_routes.h"
@@ -30,6 +31,7 @@ struct ScimServer::Impl {
   std::unique_ptr<ScimStore> store;
   std::unique_ptr<DeviceStore> devices;
   std::unique_ptr<GroupGate> gate;
+  FaultInjector faults;
   httplib::Server http;
   std::unique_ptr<core::HttpListener> listener;
   mutable std::mutex mu;
@@ -153,6 +155,9 @@ core::Result<int> ScimServer::Start() {
   ctx.max_body_bytes = s.config.max_body_bytes;
   ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
   ctx.check_group_writable = [this] { return impl_->gate->CheckWritable(); };
+  ctx.inject_fault = [this](const httplib::Request& req, httplib::Response& res) {
+    return impl_->faults.Apply(req.method, req.path.substr(std::char_traits<char>::length(kPrefix)), res);
+  };
   RegisterScimRoutes(s.http, kPrefix, ctx);
 
   AdminContext admin;
@@ -161,6 +166,9 @@ core::Result<int> ScimServer::Start() {
   admin.base_url = [this] { return impl_->base_url; };
   admin.token = [this] { return impl_->Token(); };
   admin.regenerate_token = [this] { return RegenerateToken(); };
+  admin.faults = &s.faults;
+  admin.render_user = [this](const StoredUser& u) { return RenderUser(u.data, u.meta, u.groups, impl_->base_url); };
+  admin.render_group = [this](const StoredGroup& g) { return RenderGroup(g.data, g.meta, g.members, impl_->base_url); };
   RegisterAdminRoutes(s.http, admin);
 
   s.listener = std::make_unique<core::HttpListener>(s.http);
