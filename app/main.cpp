@@ -256,7 +256,7 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
 
   std::printf("okta-sandbox is up.\n\n");
   std::printf("  Mock Okta (the identity provider)\n");
-  std::printf("    Org URL               : %s/\n", mock.base_url().c_str());
+  std::printf("    Org URL               : %s\n", mock.base_url().c_str());
   std::printf("    Management API token  : SSWS %s\n\n", mock.api_token().c_str());
   std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
   std::printf("    SCIM connector base URL : %s\n", scim_server.base_url().c_str());

@@ -1,0 +1,162 @@
+// Push Groups from the mock Okta into the SCIM server with group provisioning
+// behind the encryption service, as `okta-sandbox up` wires them; then the
+// customer's encryption service goes away and comes back.
+#include <catch2/catch.hpp>
+
+#include "core/http.h"
+#include "core/json_util.h"
+#include "core/secret.h"
+#include "core/x25519_box.h"
+#include "encryption_stub/encryption_stub.h"
+#include "mock_okta/mock_okta.h"
+#include "scim_server/scim_server.h"
+
+using core::Json;
+
+namespace {
+
+class Sandbox {
+ public:
+  Sandbox() : stub_(encryption::Config{"127.0.0.1", 0, ":memory:", "enc-secret"}) {
+    REQUIRE(stub_.Start().ok());
+    scim::Config sc;
+    sc.port = 0;
+    sc.token = "scim-secret";
+    sc.encryption_url = stub_.base_url();
+    sc.encryption_secret = "enc-secret";
+    sc.group_provisioning = true;
+    scim_ = std::make_unique<scim::ScimServer>(sc);
+    REQUIRE(scim_->Start().ok());
+    okta::Config oc;
+    oc.port = 0;
+    oc.api_token = "api";
+    oc.seed = 7;
+    oc.preset = okta::PresetApp{scim_->base_url(), "scim-secret"};
+    okta_ = std::make_unique<okta::MockOkta>(oc);
+    REQUIRE(okta_->Start().ok());
+    api_ = core::MakeClient(okta_->base_url());
+    scim_client_ = core::MakeClient("http://127.0.0.1:" + std::to_string(scim_->port()));
+    app_id = Okta("GET", "/api/v1/apps")[0]["id"];
+  }
+  ~Sandbox() {
+    okta_->Stop();
+    scim_->Stop();
+    stub_.Stop();
+  }
+
+  Json Okta(const std::string& method, const std::string& path, const Json& body = nullptr) {
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    req.headers.emplace("Authorization", "SSWS api");
+    if (!body.is_null()) {
+      req.body = core::DumpCompact(body);
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = api_->send(req);
+    REQUIRE(res);
+    INFO(method << " " << path << " -> " << res->status << " " << res->body);
+    REQUIRE(res->status < 300);
+    return res->body.empty() ? Json() : *core::ParseJson(res->body);
+  }
+  Json Scim(const std::string& path) {
+    auto res = scim_client_->Get(path.c_str(), {{"Authorization", "Bearer scim-secret"}});
+    REQUIRE(res);
+    return *core::ParseJson(res->body);
+  }
+  void Wait() { REQUIRE(okta_->WaitIdle(std::chrono::seconds(20))); }
+  // With a password the user is ACTIVE at once (without one Okta leaves it
+  // PROVISIONED, and Group Push skips users that are not active).
+  std::string NewUser(const std::string& email) {
+    std::string id = Okta("POST", "/api/v1/users?activate=true",
+                          Json{{"profile", {{"login", email}, {"email", email}, {"firstName", "F"}, {"lastName", "L"}}},
+                               {"credentials", {{"password", {{"value", "Passw0rd!"}}}}}})["id"];
+    Okta("POST", "/api/v1/apps/" + app_id + "/users", Json{{"id", id}, {"scope", "USER"}});
+    return id;
+  }
+  std::string Remote(const std::string& okta_user) {
+    return Okta("GET", "/api/v1/apps/" + app_id + "/users/" + okta_user)["externalId"];
+  }
+  // The group key each member can open on their device; all must be equal.
+  std::set<std::string> OpenKeys(const std::string& remote_gid) {
+    std::set<std::string> keys;
+    Json list = Scim("/admin/api/groups/" + remote_gid + "/keys")["members"];
+    for (const auto& k : list) {
+      std::string wrapped;
+      REQUIRE(core::Base64Decode(k["wrappedKey"].get<std::string>(), &wrapped));
+      auto priv = scim_->TEST_DevicePrivateKey(k["memberId"]);
+      REQUIRE(priv);
+      auto plain = core::UnwrapKey(wrapped, *priv,
+                                   core::KeyWrapAad(remote_gid, k["memberId"].get<std::string>(), k["keyVersion"].get<int64_t>()));
+      REQUIRE(plain.ok());
+      keys.insert(*plain);
+    }
+    return keys;
+  }
+
+  encryption::EncryptionStub stub_;
+  std::string app_id;
+
+ private:
+  std::unique_ptr<scim::ScimServer> scim_;
+  std::unique_ptr<okta::MockOkta> okta_;
+  std::unique_ptr<httplib::Client> api_;
+  std::unique_ptr<httplib::Client> scim_client_;
+};
+
+}  // namespace
+
+TEST_CASE("Push Groups goes through the encryption service; an outage becomes a task that a retry clears",
+          "[e2e][encryption]") {
+  Sandbox s;
+  std::string ann = s.NewUser("ann@corp.test"), bob = s.NewUser("bob@corp.test"), cy = s.NewUser("cy@corp.test");
+  s.Wait();
+  REQUIRE(s.Okta("GET", "/sandbox/tasks").empty());
+
+  std::string gid = s.Okta("POST", "/api/v1/groups", Json{{"profile", {{"name", "Vault Team"}}}})["id"];
+  s.Okta("PUT", "/api/v1/groups/" + gid + "/users/" + ann);
+  s.Okta("PUT", "/api/v1/groups/" + gid + "/users/" + bob);
+  Json mapping = s.Okta("POST", "/api/v1/apps/" + s.app_id + "/group-push/mappings", Json{{"sourceGroupId", gid}});
+  s.Wait();
+  REQUIRE(s.Okta("GET", "/sandbox/tasks").empty());
+  std::string mapping_path = "/api/v1/apps/" + s.app_id + "/group-push/mappings/" + mapping["id"].get<std::string>();
+  std::string remote_gid = s.Okta("GET", mapping_path)["targetGroupId"];
+  CHECK(s.Scim("/scim/v2/Groups/" + remote_gid)["members"].size() == 2);
+  auto keys = s.OpenKeys(remote_gid);
+  REQUIRE(keys.size() == 1);
+  CHECK(keys.begin()->size() == 32);
+
+  // The customer's encryption service goes down: the membership push fails as a task.
+  s.stub_.SetFault({/*down=*/true, 0, 0});
+  s.Okta("PUT", "/api/v1/groups/" + gid + "/users/" + cy);
+  s.Wait();
+  Json tasks = s.Okta("GET", "/sandbox/tasks");
+  REQUIRE(tasks.size() >= 1);
+  std::string message = tasks[0]["message"];
+  INFO(message);
+  CHECK(message.find("encryption service") != std::string::npos);
+  CHECK(s.Scim("/scim/v2/Groups/" + remote_gid)["members"].size() == 2);  // nothing partial stored
+
+  // Back up: retrying the task pushes the membership and wraps the key for the newcomer.
+  s.stub_.SetFault({});
+  for (const auto& t : tasks) {
+    if (t["status"] == "OPEN")
+      s.Okta("POST", "/sandbox/tasks/" + t["id"].get<std::string>() + "/retry");
+  }
+  s.Wait();
+  Json group = s.Scim("/scim/v2/Groups/" + remote_gid);
+  CHECK(group["members"].size() == 3);
+  auto after = s.OpenKeys(remote_gid);
+  CHECK(after.size() == 1);
+  CHECK(s.Scim("/admin/api/groups/" + remote_gid + "/keys")["members"].size() == 3);
+
+  // Removing a member in Okta revokes it and rotates the key for the others.
+  s.Okta("DELETE", "/api/v1/groups/" + gid + "/users/" + ann);
+  s.Wait();
+  CHECK(s.Scim("/scim/v2/Groups/" + remote_gid)["members"].size() == 2);
+  auto rotated = s.OpenKeys(remote_gid);
+  REQUIRE(rotated.size() == 1);
+  CHECK(*rotated.begin() != *after.begin());
+  Json left = s.Scim("/admin/api/groups/" + remote_gid + "/keys")["members"];
+  for (const auto& k : left) CHECK(k["memberId"] != s.Remote(ann));
+}
