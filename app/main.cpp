@@ -247,6 +247,9 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
   okta_config.api_token = o.okta_token;
   okta_config.db_path = storage.PathFor("okta.db");
   okta_config.preset = okta::PresetApp{scim_server.base_url(), scim_server.token()};
+  okta_config.links.scim_admin_url = "http://" + o.bind + ":" + std::to_string(*scim_port) + "/admin/api";
+  okta_config.links.encryption_url = stub.base_url();
+  okta_config.links.encryption_secret = stub.secret();
   okta::MockOkta mock(okta_config);
   auto okta_port = mock.Start();
   if (!okta_port.ok()) {

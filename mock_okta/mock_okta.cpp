@@ -128,6 +128,14 @@ core::Result<int> MockOkta::Start() {
                    [this] { return base_url(); }};
   RegisterApiRoutes(d.server, ctx);
   RegisterSandboxRoutes(d.server, ctx);
+  ConsoleContext console;
+  console.assets = d.config.console_assets;
+  console.links = d.config.links;
+  console.api_token = d.api_token;
+  console.org_url = [this] { return base_url(); };
+  std::string preset_url = d.config.preset ? d.config.preset->scim_base_url : "";
+  console.scim_base_url = [preset_url] { return preset_url; };
+  RegisterConsoleRoutes(d.server, console);
 
   d.engine->Start();
   d.listener = std::make_unique<core::HttpListener>(d.server);

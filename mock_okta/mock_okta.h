@@ -26,6 +26,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "mock_okta/console_routes.h"
 
 namespace okta {
 
@@ -52,6 +53,12 @@ struct Config {
   // Default SCIM response timeout for new apps (Okta: 60 s). Apps can
   // override it (sandbox app settings `timeoutMs`).
   std::chrono::milliseconds scim_timeout{60000};
+  // The web console's assets (app/ embeds them); empty: no console at "/".
+  ConsoleAssetLookup console_assets;
+  // The other services, for the console's same-origin proxies under
+  // /sandbox/links/ (the service provider's admin API, the encryption
+  // service's fault switches). Empty fields: not linked.
+  ServiceLinks links;
 };
 
 class MockOkta {

@@ -32,6 +32,9 @@ class Sandbox {
     oc.api_token = "api";
     oc.seed = 7;
     oc.preset = okta::PresetApp{scim_->base_url(), "scim-secret"};
+    oc.links.scim_admin_url = "http://127.0.0.1:" + std::to_string(scim_->port()) + "/admin/api";
+    oc.links.encryption_url = stub_.base_url();
+    oc.links.encryption_secret = "enc-secret";
     okta_ = std::make_unique<okta::MockOkta>(oc);
     REQUIRE(okta_->Start().ok());
     api_ = core::MakeClient(okta_->base_url());
@@ -58,6 +61,20 @@ class Sandbox {
     INFO(method << " " << path << " -> " << res->status << " " << res->body);
     REQUIRE(res->status < 300);
     return res->body.empty() ? Json() : *core::ParseJson(res->body);
+  }
+  // A request to the mock without the API token; returns status and JSON body.
+  std::pair<int, Json> Raw(const std::string& method, const std::string& path, const std::string& body = "") {
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    if (!body.empty()) {
+      req.body = body;
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = api_->send(req);
+    REQUIRE(res);
+    auto j = core::ParseJson(res->body);
+    return {res->status, j.ok() ? *j : Json()};
   }
   Json Scim(const std::string& path) {
     auto res = scim_client_->Get(path.c_str(), {{"Authorization", "Bearer scim-secret"}});
@@ -159,4 +176,21 @@ TEST_CASE("Push Groups goes through the encryption service; an outage becomes a 
   CHECK(*rotated.begin() != *after.begin());
   Json left = s.Scim("/admin/api/groups/" + remote_gid + "/keys")["members"];
   for (const auto& k : left) CHECK(k["memberId"] != s.Remote(ann));
+}
+
+TEST_CASE("the mock Okta's console proxies reach the service provider and the encryption service", "[e2e][console]") {
+  Sandbox s;
+  Json session = s.Raw("GET", "/sandbox/console/session").second;
+  CHECK(session["apiToken"] == "api");
+  CHECK(session["links"]["scimAdmin"] == true);
+  auto [st, status] = s.Raw("GET", "/sandbox/links/scim-admin/status");
+  REQUIRE(st == 200);
+  CHECK(status["groupProvisioning"]["encryptionService"]["status"] == "Active");
+  CHECK(s.Raw("PUT", "/sandbox/links/encryption/faults", R"({"down":true})").first == 200);
+  CHECK(s.Raw("GET", "/sandbox/links/encryption/health").first == 503);
+  CHECK(s.Raw("GET", "/sandbox/links/scim-admin/status").second["groupProvisioning"]["encryptionService"]["status"] ==
+        "Unreachable");
+  CHECK(s.Raw("PUT", "/sandbox/links/encryption/faults", R"({"down":false})").first == 200);
+  CHECK(s.Raw("GET", "/sandbox/links/encryption/health").first == 200);
+  CHECK(s.Raw("GET", "/sandbox/links/scim-admin/nope").first == 404);
 }

@@ -1,0 +1,102 @@
+#include "mock_okta/console_routes.h"
+
+#include "core/http.h"
+#include "core/json_util.h"
+
+namespace okta {
+
+using core::Json;
+
+namespace {
+
+void SendJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(core::DumpCompact(body), "application/json");
+}
+
+// Forwards the request to `target` (an absolute URL) and copies the answer back.
+void Forward(const httplib::Request& req, httplib::Response& res, const std::string& target,
+             const httplib::Headers& extra) {
+  auto url = core::ParseUrl(target);
+  if (!url.ok()) return SendJson(res, 502, {{"error", "badLink"}, {"message", url.error().detail}});
+  auto client = core::MakeClient(url->Origin(), 3, 30);
+  httplib::Request out;
+  out.method = req.method;
+  out.path = url->path.empty() ? "/" : url->path;
+  if (!req.params.empty()) {
+    std::string q;
+    for (const auto& [k, v] : req.params) q += (q.empty() ? "?" : "&") + core::UrlEncode(k) + "=" + core::UrlEncode(v);
+    out.path += q;
+  }
+  out.headers = extra;
+  if (!req.body.empty()) {
+    out.body = req.body;
+    out.headers.emplace("Content-Type", req.get_header_value("Content-Type").empty() ? "application/json"
+                                                                                  : req.get_header_value("Content-Type"));
+  }
+  auto r = client->send(out);
+  if (!r) {
+    return SendJson(res, 502, {{"error", "unreachable"},
+                               {"message", "cannot reach " + url->Origin() + ": " + httplib::to_string(r.error())}});
+  }
+  res.status = r->status;
+  std::string ct = r->get_header_value("Content-Type");
+  res.set_content(r->body, ct.empty() ? "application/json" : ct.c_str());
+}
+
+}  // namespace
+
+void RegisterConsoleRoutes(httplib::Server& s, const ConsoleContext& ctx) {
+  if (ctx.assets) {
+    auto assets = ctx.assets;
+    auto serve = [assets](const std::string& path, httplib::Response& res) {
+      auto a = assets(path);
+      if (!a) {
+        res.status = 404;
+        res.set_content("console asset not found: " + path, "text/plain");
+        return;
+      }
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(a->body, a->content_type.c_str());
+    };
+    s.Get("/", [serve](const httplib::Request&, httplib::Response& res) { serve("index.html", res); });
+    s.Get(R"(/console/(.+))", [serve](const httplib::Request& req, httplib::Response& res) {
+      std::string path = req.matches[1];
+      if (path.find("..") != std::string::npos) {
+        res.status = 400;
+        return;
+      }
+      serve(path, res);
+    });
+  }
+  s.Get("/sandbox/console/session", [ctx](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200,
+             {{"apiToken", ctx.api_token},
+              {"orgUrl", ctx.org_url ? ctx.org_url() : ""},
+              {"scimBaseUrl", ctx.scim_base_url ? ctx.scim_base_url() : ""},
+              {"links", {{"scimAdmin", !ctx.links.scim_admin_url.empty()}, {"encryption", !ctx.links.encryption_url.empty()}}}});
+  });
+  auto scim_admin = [ctx](const httplib::Request& req, httplib::Response& res) {
+    if (ctx.links.scim_admin_url.empty())
+      return SendJson(res, 404, {{"error", "notLinked"}, {"message", "no service provider admin API is linked"}});
+    Forward(req, res, ctx.links.scim_admin_url + "/" + std::string(req.matches[1]), {});
+  };
+  const char* admin_path = R"(/sandbox/links/scim-admin/(.+))";
+  s.Get(admin_path, scim_admin);
+  s.Post(admin_path, scim_admin);
+  s.Put(admin_path, scim_admin);
+  s.Delete(admin_path, scim_admin);
+  auto encryption = [ctx](const std::string& path) {
+    return [ctx, path](const httplib::Request& req, httplib::Response& res) {
+      if (ctx.links.encryption_url.empty())
+        return SendJson(res, 404, {{"error", "notLinked"}, {"message", "no encryption service is linked"}});
+      Forward(req, res, ctx.links.encryption_url + path, {{"Authorization", "Bearer " + ctx.links.encryption_secret}});
+    };
+  };
+  s.Get("/sandbox/links/encryption/faults", encryption("/v1/admin/faults"));
+  s.Put("/sandbox/links/encryption/faults", encryption("/v1/admin/faults"));
+  s.Get("/sandbox/links/encryption/health", encryption("/v1/health"));
+  s.Get("/sandbox/links/encryption/status", encryption("/v1/status"));
+}
+
+}  // namespace okta
