@@ -1,0 +1,64 @@
+// `okta-sandbox scenario run|list`, `traffic export` and `replay`: the
+// in-process wiring of the scenario engine (scenarios/) to fresh, in-memory,
+// deterministic services. main.cpp parses the command line and calls these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "scenarios/runner.h"
+
+namespace app {
+
+struct ScenarioOptions {
+  // Scenario files, folders of them, or names of bundled scenarios
+  // ("setup-guide" → <bundled dir>/setup-guide.json).
+  std::vector<std::string> files;
+  // Run the mock Okta against this external SCIM server (base URL, bearer
+  // token) instead of the built-in one; scenarios that need the built-in
+  // server's admin API are skipped.
+  std::string against_url;
+  std::string against_token;
+  std::string junit_path;  // write JUnit XML here ("" = no)
+  // Write each scenario's traffic as HAR 1.2 here; with several scenarios,
+  // "<stem>-<scenario file stem>.har".
+  std::string har_path;
+  uint64_t seed = 1;   // seeds the Okta and SCIM id sources
+  bool verbose = true;  // print each step as it starts
+};
+
+// Runs each scenario on a fresh sandbox. Prints progress and failures to
+// stdout. Returns 0 when all passed (or were skipped), 1 when any failed,
+// 2 when a file could not be read or parsed, or services did not start.
+int RunScenarios(const ScenarioOptions& options);
+
+// Prints the bundled scenarios (file, name, description). Returns 0.
+int ListScenarios();
+
+// `traffic export --har FILE [--from URL]`: the traffic log of a running
+// mock Okta as HAR 1.2. Returns 0, or 1 when the mock cannot be reached.
+int ExportTrafficHar(const std::string& from_okta_url, const std::string& har_path);
+
+// `replay FILE.har --against URL --token T`: replays the recorded SCIM
+// requests and prints where answers differ. Returns 0 when none differ,
+// 1 when some do, 2 when the HAR cannot be read or the server reached.
+int ReplayHarFile(const std::string& har_path, const std::string& against_url, const std::string& token);
+
+// One scenario on a fresh, deterministic in-process sandbox (what
+// RunScenarios does per file). `traffic` gets the normalized traffic records
+// (stable origins, zero durations): byte-identical across runs.
+struct SandboxRun {
+  scenarios::Outcome outcome;
+  core::Json traffic = core::Json::array();
+  bool started = false;     // false: a service did not start (see `error`)
+  std::string error;
+};
+SandboxRun RunInFreshSandbox(const scenarios::Scenario& scenario, const ScenarioOptions& options,
+                             const scenarios::ProgressFn& progress = {});
+
+// The HAR bytes written for a run's normalized traffic.
+std::string HarText(const core::Json& traffic);
+
+}  // namespace app

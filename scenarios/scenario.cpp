@@ -1,0 +1,200 @@
+#include "scenarios/scenario.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace scenarios {
+
+std::string StripComments(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    char c = text[i];
+    if (c == '"') {  // copy a string literal verbatim, escapes included
+      out += c;
+      ++i;
+      while (i < n && text[i] != '"') {
+        if (text[i] == '\\' && i + 1 < n) out += text[i++];
+        out += text[i++];
+      }
+      if (i < n) out += text[i++];
+    } else if (c == '/' && i + 1 < n && text[i + 1] == '/') {
+      while (i < n && text[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
+      i += 2;
+      while (i < n && !(text[i] == '*' && i + 1 < n && text[i + 1] == '/')) {
+        if (text[i] == '\n') out += '\n';  // keep line numbers
+        ++i;
+      }
+      i = std::min(n, i + 2);
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+const std::vector<std::string>& StepKinds() {
+  static const std::vector<std::string> kinds = {
+      // Okta directory and app actions
+      "createUser", "updateUser", "deactivateUser", "reactivateUser", "suspendUser", "unsuspendUser", "deleteUser",
+      "createGroup", "deleteGroup", "addToGroup", "removeFromGroup", "assign", "unassign", "updateAppUser",
+      "pushGroup", "pushNow", "renameGroup", "unlinkGroup", "deactivatePush", "activatePush", "testConnector",
+      "import", "provisionUsers", "settings", "retryTasks", "enginePaused",
+      // the service provider, directly
+      "scimCreateUser", "scimCreateGroup",
+      // faults
+      "scimFault", "clearScimFaults", "encryptionDown", "encryptionUp", "encryptionFault", "groupProvisioning",
+      // waits and checks
+      "waitIdle", "advanceClock", "expect", "note"};
+  return kinds;
+}
+
+namespace {
+
+core::Error Invalid(const std::string& detail) { return core::MakeError(core::ErrorCode::kInvalidValue, detail); }
+
+// Line and column of a byte offset, for parse errors.
+std::string Position(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+core::Status CheckKeys(const Json& obj, const std::string& where, std::initializer_list<const char*> allowed) {
+  if (!obj.is_object()) return Invalid(where + ": must be an object");
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; });
+    if (!ok && it.key().rfind("//", 0) != 0) return Invalid(where + "." + it.key() + ": unknown key");
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+core::Result<Scenario> ParseScenario(std::string_view text, const std::string& file) {
+  std::string clean = StripComments(text);
+  Json doc;
+  try {
+    doc = Json::parse(clean);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string msg = e.what();
+    return core::MakeError(core::ErrorCode::kInvalidSyntax,
+                           "not valid JSON at " + Position(clean, e.byte > 0 ? e.byte - 1 : 0) + ": " + msg);
+  }
+  if (auto st = CheckKeys(doc, "$", {"$schema", "name", "description", "setup", "steps", "expect", "autoWait",
+                                     "requires"});
+      !st.ok())
+    return st.error();
+  Scenario s;
+  s.file = file;
+  if (!doc.contains("name") || !doc["name"].is_string() || doc["name"].get<std::string>().empty())
+    return Invalid("$.name: a non-empty string is required");
+  s.name = doc["name"];
+  s.description = doc.value("description", "");
+  if (doc.contains("autoWait")) {
+    if (!doc["autoWait"].is_boolean()) return Invalid("$.autoWait: must be true or false");
+    s.auto_wait = doc["autoWait"];
+  }
+  if (doc.contains("requires")) {
+    if (doc["requires"] != "builtin" && doc["requires"] != "any")
+      return Invalid("$.requires: \"builtin\" (needs the built-in SCIM server) or \"any\"");
+    s.requires_server = doc["requires"];
+  }
+  if (doc.contains("setup")) {
+    s.setup = doc["setup"];
+    if (auto st = CheckKeys(s.setup, "$.setup", {"app", "directory", "scim", "encryption"}); !st.ok())
+      return st.error();
+    if (s.setup.contains("directory")) {
+      if (auto st = CheckKeys(s.setup["directory"], "$.setup.directory", {"users", "groups", "generate"}); !st.ok())
+        return st.error();
+    }
+    if (s.setup.contains("scim")) {
+      if (auto st = CheckKeys(s.setup["scim"], "$.setup.scim", {"users", "groups", "groupProvisioning", "faults"});
+          !st.ok())
+        return st.error();
+    }
+    if (s.setup.contains("encryption")) {
+      if (auto st = CheckKeys(s.setup["encryption"], "$.setup.encryption", {"state", "delayMs", "failStatus"}); !st.ok())
+        return st.error();
+    }
+    if (s.setup.contains("app") && !s.setup["app"].is_object()) return Invalid("$.setup.app: must be an object");
+  }
+  if (doc.contains("steps")) {
+    if (!doc["steps"].is_array()) return Invalid("$.steps: must be an array");
+    s.steps = doc["steps"];
+    const auto& kinds = StepKinds();
+    for (size_t i = 0; i < s.steps.size(); ++i) {
+      const Json& step = s.steps[i];
+      std::string where = "$.steps[" + std::to_string(i) + "]";
+      if (!step.is_object()) return Invalid(where + ": each step is an object like {\"assign\": {...}}");
+      std::vector<std::string> keys;
+      for (auto it = step.begin(); it != step.end(); ++it) {
+        if (it.key() != "comment" && it.key().rfind("//", 0) != 0) keys.push_back(it.key());
+      }
+      if (keys.size() != 1) return Invalid(where + ": exactly one action key per step (plus an optional \"comment\")");
+      if (std::find(kinds.begin(), kinds.end(), keys[0]) == kinds.end())
+        return Invalid(where + "." + keys[0] + ": unknown step kind");
+      if (keys[0] == "expect") {
+        if (auto st = CheckKeys(step["expect"], where + ".expect", {"scim", "traffic", "tasks", "logs", "appUsers"});
+            !st.ok())
+          return st.error();
+      }
+    }
+  }
+  if (doc.contains("expect")) {
+    s.expect = doc["expect"];
+    if (auto st = CheckKeys(s.expect, "$.expect", {"scim", "traffic", "tasks", "logs", "appUsers"}); !st.ok())
+      return st.error();
+  }
+  return s;
+}
+
+core::Result<Scenario> LoadScenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::MakeError(core::ErrorCode::kNotFound, path + ": cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto s = ParseScenario(ss.str(), path);
+  if (!s.ok()) return core::MakeError(s.error().code, path + ": " + s.error().detail);
+  return s;
+}
+
+}  // namespace scenarios
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace scenarios {
+
+std::string BundledScenarioDir() {
+  if (const char* env = std::getenv("OKTA_SANDBOX_SCENARIOS"); env && *env) return env;
+#ifdef OKTA_SANDBOX_SCENARIO_DIR
+  return OKTA_SANDBOX_SCENARIO_DIR;
+#else
+  return "scenarios";
+#endif
+}
+
+std::vector<std::string> ScenarioFilesIn(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    auto p = e.path();
+    if (p.extension() == ".json" && p.filename().string().find(".schema.") == std::string::npos) out.push_back(p.string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace scenarios

@@ -1,0 +1,117 @@
+// The runner on a fresh in-process sandbox: determinism, readable failures,
+// JUnit, HAR export and replay.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "app/scenario_cmd.h"
+#include "core/http.h"
+#include "scenarios/junit.h"
+#include "scenarios/traffic.h"
+#include "scim_server/scim_server.h"
+
+using core::Json;
+
+namespace {
+
+scenarios::Scenario Bundled(const std::string& stem) {
+  auto s = scenarios::LoadScenario(scenarios::BundledScenarioDir() + "/" + stem + ".json");
+  INFO((s.ok() ? "" : s.error().detail));
+  REQUIRE(s.ok());
+  return *s;
+}
+
+scenarios::Scenario Inline(const std::string& text) {
+  auto s = scenarios::ParseScenario(text);
+  INFO((s.ok() ? "" : s.error().detail));
+  REQUIRE(s.ok());
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("the same scenario gives byte-identical traffic on every run", "[scenarios][determinism]") {
+  app::ScenarioOptions o;
+  for (const char* stem : {"setup-guide", "rate-limit-backoff"}) {
+    INFO(stem);
+    auto s = Bundled(stem);
+    auto a = app::RunInFreshSandbox(s, o);
+    auto b = app::RunInFreshSandbox(s, o);
+    REQUIRE(a.started);
+    CHECK(a.outcome.passed);
+    CHECK(a.traffic.size() > 5);
+    std::string ha = app::HarText(a.traffic), hb = app::HarText(b.traffic);
+    CHECK(ha.size() == hb.size());
+    CHECK(ha == hb);
+  }
+}
+
+TEST_CASE("a failed expectation says where and shows expected against actual", "[scenarios][runner]") {
+  auto s = Inline(R"({
+    "name": "wrong expectations",
+    "setup": {"directory": {"users": [{"login": "ann@corp.test", "firstName": "Ann", "lastName": "Lee"}]}},
+    "steps": [
+      {"assign": "ann@corp.test"},
+      {"expect": {"traffic": ["GET /Users?filter=email eq \"ann@corp.test\"*", "PUT /Users"]}},
+      {"expect": {"scim": {"users": [{"userName": "ann@corp.test", "name": {"familyName": "Leigh"}}]}}}
+    ]
+  })");
+  app::ScenarioOptions o;
+  auto run = app::RunInFreshSandbox(s, o);
+  REQUIRE(run.started);
+  CHECK_FALSE(run.outcome.passed);
+  REQUIRE(run.outcome.failures.size() == 2);
+  std::string traffic = run.outcome.failures[0].message, scim = run.outcome.failures[1].message;
+  INFO(traffic);
+  INFO(scim);
+  CHECK(run.outcome.failures[0].where == "step 2 (expect) → traffic");
+  CHECK(traffic.find("request 2 of 2 differs") != std::string::npos);
+  CHECK(traffic.find("method: expected \"PUT\", got POST") != std::string::npos);
+  CHECK(scim.find("User[ann@corp.test].name.familyName: expected \"Leigh\", got \"Lee\"") != std::string::npos);
+  std::string xml = scenarios::JunitXml({run.outcome});
+  CHECK(xml.find("failures=\"1\"") != std::string::npos);
+  CHECK(xml.find("expected &quot;Leigh&quot;") != std::string::npos);
+}
+
+TEST_CASE("a recorded HAR replays against a fresh SCIM server with server ids rewritten", "[scenarios][replay]") {
+  app::ScenarioOptions o;
+  auto run = app::RunInFreshSandbox(Bundled("setup-guide"), o);
+  REQUIRE(run.outcome.passed);
+  Json har = Json::parse(app::HarText(run.traffic));
+  REQUIRE(har["log"]["version"] == "1.2");
+  REQUIRE(har["log"]["entries"].size() == run.traffic.size());
+
+  // Another seed: the server assigns other ids, which the replay must follow.
+  core::ManualClock clock(*core::ParseIso8601("2024-05-01T09:00:00Z"));
+  core::UuidV7Source ids(clock, 99);
+  scim::Config sc;
+  sc.port = 0;
+  sc.token = "t";
+  sc.groups_need_encryption = false;
+  sc.clock = &clock;
+  sc.ids = &ids;
+  scim::ScimServer server(sc);
+  REQUIRE(server.Start().ok());
+  auto report = scenarios::ReplayHar(har, server.base_url(), "t");
+  REQUIRE(report.ok());
+  std::string diffs;
+  for (const auto& d : report->differences) diffs += d.request + ": " + d.message + "\n";
+  INFO(diffs);
+  CHECK(report->replayed > 5);
+  CHECK(report->differences.empty());
+
+  // Against a server that already holds one of the users, the first create is a 409: reported.
+  scim::Config sc2 = sc;
+  scim::ScimServer other(sc2);
+  REQUIRE(other.Start().ok());
+  auto c = core::MakeClient("http://127.0.0.1:" + std::to_string(other.port()));
+  auto r = c->Post("/scim/v2/Users", {{"Authorization", "Bearer t"}},
+                   R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"zed@corp.test"})",
+                   "application/scim+json");
+  REQUIRE(r);
+  auto report2 = scenarios::ReplayHar(har, other.base_url(), "t");
+  REQUIRE(report2.ok());
+  CHECK_FALSE(report2->differences.empty());
+  server.Stop();
+  other.Stop();
+}
