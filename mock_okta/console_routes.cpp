@@ -47,6 +47,23 @@ void Forward(const httplib::Request& req, httplib::Response& res, const std::str
 }  // namespace
 
 void RegisterConsoleRoutes(httplib::Server& s, const ConsoleContext& ctx) {
+  // An org URL written with a trailing slash (as in the Okta SDK's README)
+  // makes clients request "//api/v1/...": send them to the single-slash path
+  // with 308, which keeps the method and body.
+  auto collapse = [](const httplib::Request& req, httplib::Response& res) {
+    std::string target = "/" + std::string(req.matches[1]);
+    std::string q;
+    for (const auto& [k, v] : req.params) q += (q.empty() ? "?" : "&") + core::UrlEncode(k) + "=" + core::UrlEncode(v);
+    res.status = 308;
+    res.set_header("Location", target + q);
+  };
+  const char* doubled = R"(/{2,}(.*))";
+  s.Get(doubled, collapse);
+  s.Post(doubled, collapse);
+  s.Put(doubled, collapse);
+  s.Patch(doubled, collapse);
+  s.Delete(doubled, collapse);
+
   if (ctx.assets) {
     auto assets = ctx.assets;
     auto serve = [assets](const std::string& path, httplib::Response& res) {
