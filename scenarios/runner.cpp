@@ -234,7 +234,8 @@ bool MatchRequest(const Json& want_in, const Seen& seen, std::vector<Mismatch>* 
     }
   }
   if (want.contains("body")) MatchSubset(want["body"], seen.body, "body", why);
-  if (want.contains("status") && !(want["status"].is_number() && want["status"].get<int>() == seen.status))
+  if (want.contains("status") && want["status"] != "*" &&
+      !(want["status"].is_number() && want["status"].get<int>() == seen.status))
     why->push_back({"status", Brief(want["status"]), std::to_string(seen.status)});
   if (want.contains("response") && want["response"].is_object()) {
     const Json& r = want["response"];
@@ -363,10 +364,18 @@ class Runner {
     }
     if (setup.contains("directory")) {
       const Json& d = setup["directory"];
+      // Groups first (users may name them), members once the users exist.
+      Json groups = d.value("groups", Json::array());
+      for (const auto& g : groups) {
+        Json bare = g.is_object() ? g : Json{{"name", g}};
+        bare.erase("members");
+        RunStep("createGroup", bare);
+      }
       if (d.contains("users")) RunStep("createUser", d["users"]);
       if (d.contains("generate")) Generate(d["generate"]);
-      if (d.contains("groups"))
-        for (const auto& g : d["groups"]) RunStep("createGroup", g);
+      for (const auto& g : groups)
+        if (g.is_object() && g.contains("members"))
+          RunStep("addToGroup", Json{{"group", g["name"]}, {"users", g["members"]}});
     }
     if (setup.contains("encryption")) {
       const Json& e = setup["encryption"];
@@ -393,6 +402,7 @@ class Runner {
         u["login"] = fill(login, n);
         u["firstName"] = fill(spec.value("firstName", "User"), n);
         u["lastName"] = fill(spec.value("lastName", "{n}"), n);
+        if (spec.contains("groups")) u["groups"] = spec["groups"];
         CreateUser(u);
       }
     }
