@@ -520,9 +520,15 @@ class Runner {
       okta_.Must("POST", "/api/v1/users/" + UserId(a.value("user", "")), body);
     } else if (kind == "deactivateUser" || kind == "reactivateUser" || kind == "suspendUser" || kind == "unsuspendUser") {
       std::string action = kind.substr(0, kind.size() - 4);
-      for (const auto& u : Refs(a, "user", "users")) okta_.Must("POST", "/api/v1/users/" + UserId(u) + "/lifecycle/" + action);
+      for (const auto& u : Refs(a, "user", "users")) {
+        okta_.Must("POST", "/api/v1/users/" + UserId(u) + "/lifecycle/" + action);
+        Settle();
+      }
     } else if (kind == "deleteUser") {
-      for (const auto& u : Refs(a, "user", "users")) okta_.Must("DELETE", "/api/v1/users/" + UserId(u));
+      for (const auto& u : Refs(a, "user", "users")) {
+        okta_.Must("DELETE", "/api/v1/users/" + UserId(u));
+        Settle();
+      }
     } else if (kind == "createGroup") {
       std::string name = a.is_string() ? a.get<std::string>() : a.value("name", "");
       Json profile{{"name", name}};
@@ -536,8 +542,10 @@ class Runner {
       okta_.Must("DELETE", "/api/v1/groups/" + GroupId(a.is_string() ? a.get<std::string>() : a.value("group", "")));
     } else if (kind == "addToGroup" || kind == "removeFromGroup") {
       std::string gid = GroupId(a.value("group", ""));
-      for (const auto& u : Refs(a, "user", "users"))
+      for (const auto& u : Refs(a, "user", "users")) {
         okta_.Must(kind == "addToGroup" ? "PUT" : "DELETE", "/api/v1/groups/" + gid + "/users/" + UserId(u));
+        Settle();
+      }
     } else if (kind == "assign" || kind == "unassign") {
       bool assign = kind == "assign";
       for (const auto& g : Refs(a, "group", "groups", false)) {
@@ -546,6 +554,7 @@ class Runner {
         } else {
           okta_.Must("DELETE", app + "/groups/" + GroupId(g));
         }
+        Settle();
       }
       for (const auto& u : Refs(a, "user", "users")) {
         if (assign) {
@@ -555,6 +564,7 @@ class Runner {
         } else {
           okta_.Must("DELETE", app + "/users/" + UserId(u));
         }
+        Settle();
       }
     } else if (kind == "updateAppUser") {
       okta_.Must("POST", app + "/users/" + UserId(a.value("user", "")),
@@ -616,6 +626,7 @@ class Runner {
         if (t["status"] != status) continue;
         if (a.is_object() && a.contains("jobKind") && t["jobKind"] != a["jobKind"]) continue;
         sandbox_.Must("POST", "/sandbox/tasks/" + t["id"].get<std::string>() + "/retry");
+        Settle();
         ++n;
       }
       if (n == 0 && !(a.is_object() && a.value("allowNone", false))) throw StepFailed{"retryTasks: no " + status + " task to retry"};
@@ -683,6 +694,13 @@ class Runner {
 
   void RequireAdmin(const std::string& kind) {
     if (!admin_.open()) throw StepFailed{kind + ": needs the built-in SCIM server's admin API (not available with --against)"};
+  }
+
+  // Between the Okta calls of one step (assign three users): with autoWait,
+  // each call's provisioning finishes before the next call, so the mock's
+  // seeded id stream is drawn in the same order on every run.
+  void Settle() {
+    if (s_.auto_wait) WaitIdle(120);
   }
 
   // Waits until the provisioning queue has nothing running or due.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 #include "app/scenario_cmd.h"
 #include "core/http.h"
@@ -41,6 +42,10 @@ TEST_CASE("the same scenario gives byte-identical traffic on every run", "[scena
     CHECK(a.outcome.passed);
     CHECK(a.traffic.size() > 5);
     std::string ha = app::HarText(a.traffic), hb = app::HarText(b.traffic);
+    if (ha != hb) {  // keep both for a diff
+      std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-a.har") << ha;
+      std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-b.har") << hb;
+    }
     CHECK(ha.size() == hb.size());
     CHECK(ha == hb);
   }
