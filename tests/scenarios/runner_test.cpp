@@ -120,3 +120,33 @@ TEST_CASE("a recorded HAR replays against a fresh SCIM server with server ids re
   server.Stop();
   other.Stop();
 }
+
+TEST_CASE("with --against the mock provisions an external SCIM server and builtin-only scenarios are skipped",
+          "[scenarios][against]") {
+  core::ManualClock clock(*core::ParseIso8601("2024-05-01T09:00:00Z"));
+  scim::Config sc;
+  sc.port = 0;
+  sc.token = "external-token";
+  sc.groups_need_encryption = false;  // a plain SCIM server, as a developer's own would be
+  sc.clock = &clock;
+  scim::ScimServer external(sc);
+  REQUIRE(external.Start().ok());
+  app::ScenarioOptions o;
+  o.against_url = external.base_url();
+  o.against_token = "external-token";
+  auto run = app::RunInFreshSandbox(Bundled("setup-guide"), o);
+  REQUIRE(run.started);
+  std::string report = scenarios::FailureReport(run.outcome);
+  INFO(report);
+  CHECK(run.outcome.passed);
+  CHECK_FALSE(run.outcome.skipped);
+  auto c = core::MakeClient("http://127.0.0.1:" + std::to_string(external.port()));
+  auto users = c->Get("/scim/v2/Users", {{"Authorization", "Bearer external-token"}});
+  REQUIRE(users);
+  CHECK(Json::parse(users->body)["totalResults"] == 2);
+
+  auto skipped = app::RunInFreshSandbox(Bundled("rate-limit-backoff"), o);
+  CHECK(skipped.outcome.skipped);
+  CHECK(skipped.outcome.passed);
+  external.Stop();
+}
