@@ -19,7 +19,7 @@
 #define OKTA_SANDBOX_VERSION "dev"
 #endif
 
-namespace app {
+namespace scenario_cmd {
 
 namespace {
 
@@ -292,4 +292,4 @@ int ReplayHarFile(const std::string& har_path, const std::string& against_url, c
   return report->differences.empty() ? 0 : 1;
 }
 
-}  // namespace app
+}  // namespace scenario_cmd

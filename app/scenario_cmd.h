@@ -10,7 +10,7 @@
 #include "core/json_util.h"
 #include "scenarios/runner.h"
 
-namespace app {
+namespace scenario_cmd {
 
 struct ScenarioOptions {
   // Scenario files, folders of them, or names of bundled scenarios
@@ -61,4 +61,4 @@ SandboxRun RunInFreshSandbox(const scenarios::Scenario& scenario, const Scenario
 // The HAR bytes written for a run's normalized traffic.
 std::string HarText(const core::Json& traffic);
 
-}  // namespace app
+}  // namespace scenario_cmd

@@ -32,16 +32,16 @@ scenarios::Scenario Inline(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the same scenario gives byte-identical traffic on every run", "[scenarios][determinism]") {
-  app::ScenarioOptions o;
+  scenario_cmd::ScenarioOptions o;
   for (const char* stem : {"setup-guide", "rate-limit-backoff"}) {
     INFO(stem);
     auto s = Bundled(stem);
-    auto a = app::RunInFreshSandbox(s, o);
-    auto b = app::RunInFreshSandbox(s, o);
+    auto a = scenario_cmd::RunInFreshSandbox(s, o);
+    auto b = scenario_cmd::RunInFreshSandbox(s, o);
     REQUIRE(a.started);
     CHECK(a.outcome.passed);
     CHECK(a.traffic.size() > 5);
-    std::string ha = app::HarText(a.traffic), hb = app::HarText(b.traffic);
+    std::string ha = scenario_cmd::HarText(a.traffic), hb = scenario_cmd::HarText(b.traffic);
     if (ha != hb) {  // keep both for a diff
       std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-a.har") << ha;
       std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-b.har") << hb;
@@ -61,8 +61,8 @@ TEST_CASE("a failed expectation says where and shows expected against actual", "
       {"expect": {"scim": {"users": [{"userName": "ann@corp.test", "name": {"familyName": "Leigh"}}]}}}
     ]
   })");
-  app::ScenarioOptions o;
-  auto run = app::RunInFreshSandbox(s, o);
+  scenario_cmd::ScenarioOptions o;
+  auto run = scenario_cmd::RunInFreshSandbox(s, o);
   REQUIRE(run.started);
   CHECK_FALSE(run.outcome.passed);
   REQUIRE(run.outcome.failures.size() == 2);
@@ -79,10 +79,10 @@ TEST_CASE("a failed expectation says where and shows expected against actual", "
 }
 
 TEST_CASE("a recorded HAR replays against a fresh SCIM server with server ids rewritten", "[scenarios][replay]") {
-  app::ScenarioOptions o;
-  auto run = app::RunInFreshSandbox(Bundled("setup-guide"), o);
+  scenario_cmd::ScenarioOptions o;
+  auto run = scenario_cmd::RunInFreshSandbox(Bundled("setup-guide"), o);
   REQUIRE(run.outcome.passed);
-  Json har = Json::parse(app::HarText(run.traffic));
+  Json har = Json::parse(scenario_cmd::HarText(run.traffic));
   REQUIRE(har["log"]["version"] == "1.2");
   REQUIRE(har["log"]["entries"].size() == run.traffic.size());
 
@@ -131,10 +131,10 @@ TEST_CASE("with --against the mock provisions an external SCIM server and builti
   sc.clock = &clock;
   scim::ScimServer external(sc);
   REQUIRE(external.Start().ok());
-  app::ScenarioOptions o;
+  scenario_cmd::ScenarioOptions o;
   o.against_url = external.base_url();
   o.against_token = "external-token";
-  auto run = app::RunInFreshSandbox(Bundled("setup-guide"), o);
+  auto run = scenario_cmd::RunInFreshSandbox(Bundled("setup-guide"), o);
   REQUIRE(run.started);
   std::string report = scenarios::FailureReport(run.outcome);
   INFO(report);
@@ -145,7 +145,7 @@ TEST_CASE("with --against the mock provisions an external SCIM server and builti
   REQUIRE(users);
   CHECK(Json::parse(users->body)["totalResults"] == 2);
 
-  auto skipped = app::RunInFreshSandbox(Bundled("rate-limit-backoff"), o);
+  auto skipped = scenario_cmd::RunInFreshSandbox(Bundled("rate-limit-backoff"), o);
   CHECK(skipped.outcome.skipped);
   CHECK(skipped.outcome.passed);
   external.Stop();

@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   }
   (void)core::InitLogging("warn");
   std::string cmd = argv[1];
-  if (cmd == "list") return app::ListScenarios();
-  app::ScenarioOptions o;
+  if (cmd == "list") return scenario_cmd::ListScenarios();
+  scenario_cmd::ScenarioOptions o;
   std::string har_in;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
     else if (cmd == "replay" && har_in.empty()) har_in = a;
     else o.files.push_back(a);
   }
-  if (cmd == "run") return app::RunScenarios(o);
-  if (cmd == "replay") return app::ReplayHarFile(har_in, o.against_url, o.against_token);
+  if (cmd == "run") return scenario_cmd::RunScenarios(o);
+  if (cmd == "replay") return scenario_cmd::ReplayHarFile(har_in, o.against_url, o.against_token);
   std::fprintf(stderr, "unknown command %s\n", cmd.c_str());
   return 2;
 }
