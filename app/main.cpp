@@ -7,11 +7,14 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include "app/scenario_cmd.h"
 #include "core/http.h"
 #include "core/json_util.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "encryption_stub/encryption_stub.h"
 #include "mock_okta/mock_okta.h"
 #include "scim_server/scim_server.h"
@@ -30,6 +33,22 @@ struct StorageOptions {
     return (std::filesystem::path(data_dir) / file).string();
   }
 };
+
+// The mock Okta's API token: the given one, else the one kept in the data
+// folder, else a new one (kept there) -- so scripts and SDK configs keep working
+// across restarts. In memory: empty, and the mock makes a fresh one.
+std::string OktaTokenFor(const std::string& given, const StorageOptions& storage) {
+  if (!given.empty() || storage.in_memory) return given;
+  std::filesystem::create_directories(storage.data_dir);
+  auto path = std::filesystem::path(storage.data_dir) / "okta-api-token";
+  std::string token;
+  if (std::ifstream in(path); in) std::getline(in, token);
+  if (token.empty()) {
+    token = core::RandomToken(30);
+    std::ofstream(path) << token << "\n";
+  }
+  return token;
+}
 
 void AddStorageOptions(CLI::App* cmd, StorageOptions& opts) {
   auto* dir = cmd->add_option("--data-dir", opts.data_dir, "Folder for the SQLite files")->capture_default_str();
@@ -182,7 +201,7 @@ int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
   okta::Config config;
   config.bind = o.bind;
   config.port = o.port;
-  config.api_token = o.api_token;
+  config.api_token = OktaTokenFor(o.api_token, storage);
   config.db_path = storage.PathFor("okta.db");
   sigset_t signals = BlockStopSignals();
   okta::MockOkta mock(config);
@@ -244,7 +263,7 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
   okta::Config okta_config;
   okta_config.bind = o.bind;
   okta_config.port = o.okta_port;
-  okta_config.api_token = o.okta_token;
+  okta_config.api_token = OktaTokenFor(o.okta_token, storage);
   okta_config.db_path = storage.PathFor("okta.db");
   okta_config.preset = okta::PresetApp{scim_server.base_url(), scim_server.token()};
   okta_config.links.scim_admin_url = "http://" + o.bind + ":" + std::to_string(*scim_port) + "/admin/api";
@@ -347,7 +366,41 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--okta-token", up_opts.okta_token, "Mock Okta SSWS token; default: generated");
   AddStorageOptions(up_cmd, up_storage);
 
+  // ---- scenario, traffic, replay (app/scenario_cmd.h, docs/scenarios.md) ----
+  scenario_cmd::ScenarioOptions scen_opts;
+  bool scen_quiet = false;
+  auto* scen_cmd = app.add_subcommand("scenario", "Run provisioning scenarios on a fresh, deterministic sandbox");
+  scen_cmd->require_subcommand(1);
+  auto* scen_run = scen_cmd->add_subcommand("run", "Run scenario files, folders or bundled names; exit 1 when one fails");
+  scen_run->add_option("files", scen_opts.files, "Scenario files, folders of them, or bundled names (see `scenario list`)")
+      ->required();
+  auto* scen_against = scen_run->add_option("--against", scen_opts.against_url,
+                                            "Provision this SCIM server (connector base URL) instead of the built-in one");
+  scen_run->add_option("--token", scen_opts.against_token, "Bearer token for --against")->needs(scen_against);
+  scen_run->add_option("--junit", scen_opts.junit_path, "Write a JUnit XML report to this file");
+  scen_run->add_option("--har", scen_opts.har_path, "Write each scenario's SCIM traffic as HAR 1.2 to this file");
+  scen_run->add_option("--seed", scen_opts.seed, "Seed for Okta and SCIM ids")->capture_default_str();
+  scen_run->add_flag("--quiet", scen_quiet, "One line per scenario instead of one per step");
+  auto* scen_list = scen_cmd->add_subcommand("list", "List the bundled scenarios");
+
+  std::string traffic_from = "http://127.0.0.1:7010", traffic_har;
+  auto* traffic_cmd = app.add_subcommand("traffic", "The mock Okta's SCIM traffic log");
+  traffic_cmd->require_subcommand(1);
+  auto* traffic_export = traffic_cmd->add_subcommand("export", "Write a running sandbox's SCIM traffic as HAR 1.2");
+  traffic_export->add_option("--har", traffic_har, "Output file ('-': standard output)")->required();
+  traffic_export->add_option("--from", traffic_from, "The mock Okta's URL")->capture_default_str();
+
+  std::string replay_har, replay_url, replay_token;
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Replay the SCIM requests of a HAR against a SCIM server and report where the answers differ");
+  replay_cmd->add_option("har", replay_har, "HAR file (traffic export, or scenario run --har)")->required();
+  replay_cmd->add_option("--against", replay_url, "SCIM connector base URL, e.g. http://localhost:8080/scim/v2")
+      ->required();
+  replay_cmd->add_option("--token", replay_token, "Bearer token of that server")->required();
+
   CLI11_PARSE(app, argc, argv);
+  // The services' start/stop lines drown a scenario run's progress.
+  if ((scen_cmd->parsed() || replay_cmd->parsed()) && app.count("--log-level") == 0) log_level = "warn";
   if (auto s = core::InitLogging(log_level); !s.ok()) {
     std::cerr << s.error().detail << "\n";
     return 2;
@@ -361,5 +414,12 @@ int main(int argc, char** argv) {
   if (enc_cmd->parsed()) return RunEncryption(enc_opts, enc_storage);
   if (okta_cmd->parsed()) return RunOkta(okta_opts, okta_storage);
   if (up_cmd->parsed()) return RunUp(up_opts, up_storage);
+  if (scen_run->parsed()) {
+    scen_opts.verbose = !scen_quiet;
+    return scenario_cmd::RunScenarios(scen_opts);
+  }
+  if (scen_list->parsed()) return scenario_cmd::ListScenarios();
+  if (traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(traffic_from, traffic_har);
+  if (replay_cmd->parsed()) return scenario_cmd::ReplayHarFile(replay_har, replay_url, replay_token);
   return 0;
 }
