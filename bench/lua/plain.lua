@@ -1,0 +1,2 @@
+-- GET the URL given to wrk (the fixed-body ceiling).
+dofile(os.getenv("BENCH_LUA") .. "/report.lua")
