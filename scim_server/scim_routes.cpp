@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "scim_server/bulk.h"
 #include "scim_server/filter.h"
 #include "scim_server/patch_apply.h"
 #include "scim_server/resource.h"
@@ -319,7 +320,7 @@ class Handlers {
         {"schemas", Json::array({"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"})},
         {"documentationUri", "https://datatracker.ietf.org/doc/html/rfc7644"},
         {"patch", {{"supported", true}}},
-        {"bulk", {{"supported", false}, {"maxOperations", 0}, {"maxPayloadSize", 0}}},
+        {"bulk", {{"supported", true}, {"maxOperations", ctx_.max_bulk_operations}, {"maxPayloadSize", ctx_.max_body_bytes}}},
         {"filter", {{"supported", true}, {"maxResults", ctx_.max_results}}},
         {"changePassword", {{"supported", false}}},
         {"sort", {{"supported", true}}},
@@ -472,7 +473,15 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
   guarded.Put(p + "/Me", not_implemented(me));
   guarded.Patch(p + "/Me", not_implemented(me));
   guarded.Delete(p + "/Me", not_implemented(me));
-  guarded.Post(p + "/Bulk", not_implemented("/Bulk is not supported (see ServiceProviderConfig)"));
+  guarded.Post(p + "/Bulk", [ctx](Req req, Res res) {
+    StoreBulkTarget target(*ctx.store, ctx.base_url(), ctx.check_group_writable);
+    BulkLimits limits;
+    limits.max_operations = ctx.max_bulk_operations;
+    limits.max_payload_bytes = ctx.max_body_bytes;
+    auto out = ExecuteBulk(req.body, limits, target);
+    if (!out.ok()) return WriteError(res, out.error());
+    WriteJson(res, 200, *out);
+  });
   guarded.Post(p + "/\\.search", [h](Req req, Res res) {
     // Root search over both types is not offered; say which endpoints are.
     (void)req;

@@ -300,3 +300,27 @@ TEST_CASE(".search with a SearchRequest body filters like GET", "[scim][http][se
   CHECK(r.json["totalResults"] == 1);
   CHECK(r.json["Resources"][0]["userName"] == "find.me@example.com");
 }
+
+TEST_CASE("/Bulk over HTTP creates a user and a group that references it by bulkId", "[scim][http][bulk]") {
+  TestServer s;
+  Json req = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}},
+              {"Operations",
+               {{{"method", "POST"}, {"path", "/Users"}, {"bulkId", "u1"}, {"data", {{"userName", "bulk@example.com"}}}},
+                {{"method", "POST"},
+                 {"path", "/Groups"},
+                 {"bulkId", "g1"},
+                 {"data", {{"displayName", "Bulk Group"}, {"members", {{{"value", "bulkId:u1"}}}}}}}}}};
+  auto r = s.Post("/Bulk", req);
+  REQUIRE(r.status == 200);
+  CHECK(r.json["schemas"][0] == "urn:ietf:params:scim:api:messages:2.0:BulkResponse");
+  REQUIRE(r.json["Operations"].size() == 2);
+  CHECK(r.json["Operations"][0]["status"] == "201");
+  CHECK(r.json["Operations"][1]["status"] == "201");
+  auto groups = s.Get("/Groups?filter=displayName%20eq%20%22Bulk%20Group%22");
+  REQUIRE(groups.json["totalResults"] == 1);
+  CHECK(groups.json["Resources"][0]["members"][0]["display"] == "bulk@example.com");
+  auto spc = s.Get("/ServiceProviderConfig");
+  CHECK(spc.json["bulk"]["supported"] == true);
+  CHECK(spc.json["bulk"]["maxOperations"] == 1000);
+  CHECK(s.Send("POST", "/Bulk", "{not json").status == 400);
+}
