@@ -1,0 +1,94 @@
+// The console's shell: session, hash router, and the 1-second ticker that
+// keeps tasks, traffic and the System Log fresh without reloading the page.
+import { loadSession, session } from './api.js';
+import { store, pollTasks, pollTraffic, pollLogs } from './store.js';
+import { $, $$, esc, modalOpen } from './ui.js';
+import * as okta from './views-okta.js';
+import * as apps from './views-apps.js';
+import * as sp from './views-sp.js';
+import * as traffic from './views-traffic.js';
+import * as demo from './views-demo.js';
+
+const routes = {
+  dashboard: okta.dashboard,
+  people: okta.people,
+  groups: okta.groups,
+  'system-log': okta.systemLog,
+  apps: apps.applications,
+  'service-provider': sp.serviceProvider,
+  traffic: traffic.traffic,
+  demo: demo.demo,
+};
+
+let current = null;   // {refresh?, dispose?}
+let renderToken = 0;
+
+async function route() {
+  const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/').map(decodeURIComponent);
+  const view = routes[parts[0]] || routes.dashboard;
+  for (const a of $$('.sidenav a')) a.classList.toggle('active', a.dataset.nav === parts[0]);
+  if (current && current.dispose) current.dispose();
+  current = null;
+  const main = $('#main');
+  const token = ++renderToken;
+  main.dataset.view = parts[0];
+  try {
+    const v = await view(main, parts.slice(1));
+    if (token === renderToken) current = v || null;
+  } catch (e) {
+    if (token === renderToken) {
+      main.innerHTML = `<div class="callout bad" data-testid="page-error"><b>Could not load this page.</b> ${esc(e.message)}</div>`;
+    }
+  }
+  window.scrollTo(0, 0);
+}
+
+let ticking = false;
+let tick = 0;
+async function onTick() {
+  if (ticking) return;
+  ticking = true;
+  tick++;
+  try {
+    await Promise.all([pollTasks(), pollTraffic(), tick % 2 === 1 ? pollLogs() : null]);
+    setOnline(true);
+  } catch (e) {
+    setOnline(false, e.message);
+  }
+  const open = store.tasks.filter((t) => t.status === 'OPEN' || t.status === 'RATE_LIMITED').length;
+  const badge = $('[data-testid=tasks-badge]');
+  badge.hidden = open === 0;
+  badge.textContent = String(open);
+  $('[data-testid=traffic-count]').textContent = String(store.traffic.length);
+  try {
+    if (current && current.refresh && !modalOpen()) await current.refresh();
+  } catch (e) {
+    console.warn('refresh failed', e);
+  }
+  ticking = false;
+}
+
+function setOnline(ok, why) {
+  if (store.online === ok) return;
+  store.online = ok;
+  const li = $('[data-testid=live-indicator]');
+  li.classList.toggle('off', !ok);
+  li.lastChild.textContent = ok ? ' Live' : ' Offline';
+  li.title = ok ? 'The console polls the sandbox every second' : why;
+}
+
+async function start() {
+  try {
+    await loadSession();
+  } catch (e) {
+    $('#main').innerHTML = `<div class="callout bad"><b>No sandbox session.</b> ${esc(e.message)}</div>`;
+    return;
+  }
+  $('[data-testid=org-url]').textContent = session.orgUrl || location.origin;
+  window.addEventListener('hashchange', route);
+  await Promise.all([pollTasks(), pollTraffic(), pollLogs()]).catch(() => {});
+  await route();
+  setInterval(onTick, 1000);
+}
+
+start();
