@@ -347,7 +347,7 @@ function toApp(el, app, prov) {
       <div data-form>${toAppToggles.map(([k, label, t, help]) => html`
         <div class="toggle-row"><div class="name">${label}</div>
           <label class="switch"><input type="checkbox" name="${k}" ${prov[k] ? 'checked' : ''} ${editing ? '' : 'disabled'}
-            data-testid="toapp-${t}"><span data-state>${prov[k] ? 'Enable' : 'Disabled'}</span></label>
+            data-testid="toapp-${t}"><span class="track"></span><span data-state>${prov[k] ? 'Enable' : 'Disabled'}</span></label>
           <div class="help">${help}</div></div>`)}</div>
       ${editing ? html`<div class="form-actions"><button class="btn primary" data-testid="toapp-save">Save</button>
         <button class="btn" data-testid="toapp-cancel">Cancel</button></div>` : ''}

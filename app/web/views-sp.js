@@ -30,7 +30,7 @@ export async function serviceProvider(main) {
       <div class="panel sp-panel" data-testid="sp-group-provisioning"><div class="panel-head"><h2>Group provisioning</h2></div>
         <div class="form-row"><div class="label">Status</div><div class="value" data-testid="sp-group-provisioning-status"></div></div>
         <div class="form-row"><div class="label">Group provisioning</div><label class="switch">
-          <input type="checkbox" data-testid="sp-group-provisioning-toggle"><span data-gp-label></span></label></div>
+          <input type="checkbox" data-testid="sp-group-provisioning-toggle"><span class="track"></span><span data-gp-label></span></label></div>
         <div class="form-row"><div class="label">Encryption Service</div><div class="value">
           <span data-testid="sp-encryption-status"></span><div class="small muted mono" data-enc-url></div>
           <div class="small" data-enc-detail style="color:var(--red)"></div></div></div>
