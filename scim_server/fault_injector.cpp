@@ -1,6 +1,12 @@
 #include "scim_server/fault_injector.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "scim_server/scim_error.h"
@@ -10,6 +16,45 @@ namespace scim {
 using core::Error;
 using core::ErrorCode;
 using core::Json;
+
+namespace {
+
+// cpp-httplib does not hand the socket to a handler. Find it among this
+// process's descriptors by its peer address (the client's ip and ephemeral
+// port are unique among our server-side sockets) and shut it down.
+bool ShutdownPeer(const std::string& addr, int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return false;
+  bool done = false;
+  while (dirent* e = readdir(dir)) {
+    int fd = std::atoi(e->d_name);
+    if (fd <= 2) continue;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof(ss);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
+    char buf[INET6_ADDRSTRLEN] = {0};
+    int peer_port = 0;
+    if (ss.ss_family == AF_INET) {
+      auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+      inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+      peer_port = ntohs(in->sin_port);
+    } else if (ss.ss_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+      inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+      peer_port = ntohs(in6->sin6_port);
+    } else {
+      continue;
+    }
+    if (peer_port == port && addr == buf) {
+      shutdown(fd, SHUT_RDWR);
+      done = true;
+    }
+  }
+  closedir(dir);
+  return done;
+}
+
+}  // namespace
 
 core::Result<std::vector<FaultRule>> FaultInjector::ParseRules(const Json& body) {
   Json list;
@@ -47,6 +92,12 @@ core::Result<std::vector<FaultRule>> FaultInjector::ParseRules(const Json& body)
       return Error{ErrorCode::kInvalidValue, "'latencyMs' must be 0..120000"};
     if (f.remaining == 0 || f.remaining < -1) return Error{ErrorCode::kInvalidValue, "'count' must be >= 1 or -1"};
     if (retry >= 0) f.retry_after_sec = retry;
+    if (r.contains("drop")) {
+      if (!r["drop"].is_boolean()) return Error{ErrorCode::kInvalidValue, "'drop' must be true or false"};
+      f.drop = r["drop"].get<bool>();
+    }
+    if (f.status != 0 && f.drop)
+      return Error{ErrorCode::kInvalidValue, "a rule either drops the connection or answers a status"};
     out.push_back(std::move(f));
   }
   return out;
@@ -56,7 +107,7 @@ Json FaultInjector::RulesJson(const std::vector<FaultRule>& rules) {
   Json list = Json::array();
   for (const auto& f : rules) {
     Json j = {{"method", f.method}, {"path", f.path_prefix}, {"status", f.status}, {"count", f.remaining},
-              {"latencyMs", f.latency_ms}, {"detail", f.detail}};
+              {"latencyMs", f.latency_ms}, {"drop", f.drop}, {"detail", f.detail}};
     if (f.retry_after_sec) j["retryAfter"] = *f.retry_after_sec;
     list.push_back(j);
   }
@@ -80,7 +131,8 @@ std::vector<FaultRule> FaultInjector::rules() const {
   return rules_;
 }
 
-bool FaultInjector::Apply(const std::string& method, const std::string& path, httplib::Response& res) {
+bool FaultInjector::Apply(const std::string& method, const std::string& path, const std::string& remote_addr,
+                          int remote_port, httplib::Response& res) {
   FaultRule hit;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -95,6 +147,11 @@ bool FaultInjector::Apply(const std::string& method, const std::string& path, ht
     if (it->remaining > 0 && --it->remaining == 0) rules_.erase(it);
   }
   if (hit.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hit.latency_ms));
+  if (hit.drop) {
+    ShutdownPeer(remote_addr, remote_port);
+    res.status = 500;  // never reaches the client: the connection is gone
+    return true;
+  }
   if (hit.status == 0) return false;
   if (hit.retry_after_sec) res.set_header("Retry-After", std::to_string(*hit.retry_after_sec));
   std::string detail = hit.detail.empty() ? "fault injected by the sandbox: HTTP " + std::to_string(hit.status)

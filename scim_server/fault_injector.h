@@ -23,6 +23,7 @@ struct FaultRule {
   int remaining = 1;        // requests left to affect; -1: until cleared
   std::optional<int> retry_after_sec;  // sent as Retry-After (429)
   int latency_ms = 0;       // delay before answering
+  bool drop = false;        // close the connection without an answer
   std::string detail;       // error detail; default names the fault
 };
 
@@ -38,9 +39,11 @@ class FaultInjector {
   std::vector<FaultRule> rules() const;
 
   // Applies the first matching rule to a request (path relative to the SCIM
-  // prefix): sleeps its latency, and when it has a status writes that error
-  // and returns true (the request is answered).
-  bool Apply(const std::string& method, const std::string& path, httplib::Response& res);
+  // prefix): sleeps its latency; with `drop`, shuts the client's connection
+  // down (the client sees it close with no answer); with a status writes that
+  // error. Returns true when the request must not be handled further.
+  bool Apply(const std::string& method, const std::string& path, const std::string& remote_addr, int remote_port,
+             httplib::Response& res);
 
  private:
   mutable std::mutex mu_;

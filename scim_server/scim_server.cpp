@@ -156,7 +156,8 @@ core::Result<int> ScimServer::Start() {
   ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
   ctx.check_group_writable = [this] { return impl_->gate->CheckWritable(); };
   ctx.inject_fault = [this](const httplib::Request& req, httplib::Response& res) {
-    return impl_->faults.Apply(req.method, req.path.substr(std::char_traits<char>::length(kPrefix)), res);
+    return impl_->faults.Apply(req.method, req.path.substr(std::char_traits<char>::length(kPrefix)), req.remote_addr,
+                               req.remote_port, res);
   };
   RegisterScimRoutes(s.http, kPrefix, ctx);
 

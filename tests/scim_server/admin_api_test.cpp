@@ -82,3 +82,14 @@ TEST_CASE("injected faults answer the next N matching requests, then stop", "[sc
   CHECK(a.Send("PUT", "/admin/api/faults", R"({"status":200})").first == 400);
   CHECK(a.Send("PUT", "/admin/api/faults", "nope").first == 400);
 }
+
+TEST_CASE("a drop fault closes the connection without an answer, once", "[scim][admin][faults]") {
+  TestServer s;
+  Admin a(s.server().port());
+  REQUIRE(a.Send("PUT", "/admin/api/faults", R"({"method":"GET","path":"/Users","drop":true,"count":1})").first == 200);
+  auto client = core::MakeClient("http://127.0.0.1:" + std::to_string(s.server().port()));
+  auto dropped = client->Get("/scim/v2/Users", {{"Authorization", std::string("Bearer ") + scimtest::kToken}});
+  CHECK_FALSE(dropped);  // no HTTP answer at all
+  CHECK(s.Get("/Users").status == 200);
+  CHECK(a.Send("PUT", "/admin/api/faults", R"({"drop":true,"status":500})").first == 400);
+}
