@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/console_assets.h"
 #include "app/scenario_cmd.h"
 #include "core/http.h"
 #include "core/json_util.h"
@@ -21,6 +22,13 @@
 #include "scim_server/seed_store.h"
 
 namespace {
+
+// The web console, embedded at build time, served by the mock Okta at "/".
+std::optional<okta::ConsoleAsset> ConsoleAssetFor(const std::string& path) {
+  auto a = console::LookupConsoleAsset(path);
+  if (!a) return std::nullopt;
+  return okta::ConsoleAsset{std::string(a->bytes), std::string(a->content_type)};
+}
 
 // Storage options shared by every service command.
 struct StorageOptions {
@@ -204,6 +212,7 @@ int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
   config.port = o.port;
   config.api_token = OktaTokenFor(o.api_token, storage);
   config.db_path = storage.PathFor("okta.db");
+  config.console_assets = ConsoleAssetFor;
   sigset_t signals = BlockStopSignals();
   okta::MockOkta mock(config);
   auto port = mock.Start();
@@ -270,6 +279,7 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
   okta_config.links.scim_admin_url = "http://" + o.bind + ":" + std::to_string(*scim_port) + "/admin/api";
   okta_config.links.encryption_url = stub.base_url();
   okta_config.links.encryption_secret = stub.secret();
+  okta_config.console_assets = ConsoleAssetFor;
   okta::MockOkta mock(okta_config);
   auto okta_port = mock.Start();
   if (!okta_port.ok()) {
@@ -279,6 +289,7 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
 
   std::printf("okta-sandbox is up.\n\n");
   std::printf("  Mock Okta (the identity provider)\n");
+  std::printf("    Console (web)         : %s/\n", mock.base_url().c_str());
   std::printf("    Org URL               : %s\n", mock.base_url().c_str());
   std::printf("    Management API token  : SSWS %s\n\n", mock.api_token().c_str());
   std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
