@@ -91,7 +91,8 @@ void RegisterConsoleRoutes(httplib::Server& s, const ConsoleContext& ctx) {
              {{"apiToken", ctx.api_token},
               {"orgUrl", ctx.org_url ? ctx.org_url() : ""},
               {"scimBaseUrl", ctx.scim_base_url ? ctx.scim_base_url() : ""},
-              {"links", {{"scimAdmin", !ctx.links.scim_admin_url.empty()}, {"encryption", !ctx.links.encryption_url.empty()}}}});
+              {"links", {{"scimAdmin", !ctx.links.scim_admin_url.empty()}, {"encryption", !ctx.links.encryption_url.empty()}}},
+              {"features", {{"reset", true}}}});
   });
   auto scim_admin = [ctx](const httplib::Request& req, httplib::Response& res) {
     if (ctx.links.scim_admin_url.empty())

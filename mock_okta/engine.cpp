@@ -126,6 +126,11 @@ void Engine::Enqueue(Job job) {
   cv_.notify_all();
 }
 
+void Engine::DropQueued() {
+  std::lock_guard<std::mutex> lk(q_mu_);
+  queue_.clear();
+}
+
 void Engine::SetPaused(bool paused) {
   {
     std::lock_guard<std::mutex> lk(q_mu_);

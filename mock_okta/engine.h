@@ -41,6 +41,8 @@ class Engine {
   void Notify();
   // Paused: no job starts (queued jobs wait and coalesce); WaitIdle ignores them.
   void SetPaused(bool paused);
+  // Drops every queued and parked job (the running one finishes). For reset.
+  void DropQueued();
   bool paused();
   bool WaitIdle(std::chrono::milliseconds timeout);
   // Queued and parked jobs, for /sandbox/jobs.

@@ -137,6 +137,40 @@ core::Result<int> MockOkta::Start() {
   console.scim_base_url = [preset_url] { return preset_url; };
   RegisterConsoleRoutes(d.server, console);
 
+  // Reset everything: the org (directory, apps, tasks, log, traffic) back to
+  // the preset, the linked service provider emptied, encryption faults off.
+  d.server.Post("/sandbox/reset", [this](const httplib::Request&, httplib::Response& res) {
+    Impl& m = *impl_;
+    m.engine->SetPaused(true);
+    m.engine->DropQueued();
+    m.engine->WaitIdle(std::chrono::seconds(70));
+    core::Status st;
+    {
+      std::lock_guard<std::mutex> lk(m.org->mu());
+      st = m.store->ResetAll();
+    }
+    if (st.ok()) st = m.ApplyPreset();
+    m.engine->SetPaused(false);
+    core::Json out = {{"okta", st.ok() ? "reset" : st.error().detail}};
+    const ServiceLinks& links = m.config.links;
+    if (!links.scim_admin_url.empty()) {
+      if (auto u = core::ParseUrl(links.scim_admin_url); u.ok()) {
+        auto r = core::MakeClient(u->Origin(), 3, 30)->Post((u->path + "/reset").c_str(), "", "application/json");
+        out["serviceProvider"] = r && r->status == 200 ? "reset" : "failed";
+      }
+    }
+    if (!links.encryption_url.empty()) {
+      if (auto u = core::ParseUrl(links.encryption_url); u.ok()) {
+        auto r = core::MakeClient(u->Origin(), 3, 30)->Put(
+            (u->path + "/v1/admin/faults").c_str(), {{"Authorization", "Bearer " + links.encryption_secret}},
+            R"({"down":false,"delayMs":0,"failStatus":0})", "application/json");
+        out["encryptionFaults"] = r && r->status == 200 ? "off" : "failed";
+      }
+    }
+    res.status = st.ok() ? 200 : 500;
+    res.set_content(core::DumpCompact(out), "application/json");
+  });
+
   d.engine->Start();
   d.listener = std::make_unique<core::HttpListener>(d.server);
   auto port = d.listener->Start(d.config.bind, d.config.port);

@@ -261,6 +261,18 @@ Status OktaStore::DeleteGroupPush(const std::string& id) { return Delete("group_
 // ---- tasks ----
 Status OktaStore::PutTask(const Task& t) { return Put("tasks", t.id, "", t.app_id, Encode(t)); }
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
+Status OktaStore::ResetAll() {
+  return pool_->Write([&](core::Db& db) -> Status {
+    core::Transaction tx(db);
+    if (!tx.begin_status().ok()) return tx.begin_status();
+    for (const char* t : {"users", "groups_", "memberships", "apps", "app_users", "app_groups", "group_pushes", "tasks",
+                          "logs", "traffic"}) {
+      if (auto st = db.Exec(std::string("DELETE FROM ") + t); !st.ok()) return st;
+    }
+    return tx.Commit();
+  });
+}
+
 std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", nullptr, "", 0, -1)); }
 
 // ---- logs and traffic ----

@@ -66,6 +66,8 @@ class OktaStore {
   core::Status PutTask(const Task& t);
   std::optional<Task> LookupTask(const std::string& id);
   std::vector<Task> ListTasks();
+  // Empties every table (the console's "reset everything"), in one transaction.
+  core::Status ResetAll();
 
   // System Log events and traffic records: append-only JSON documents.
   core::Status AddLog(const core::Json& event);

@@ -100,6 +100,13 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     ctx.faults->Clear();
     Reply(res, 200, FaultInjector::RulesJson({}));
   });
+  // Empties the directory (the console's "reset everything"); keeps the token
+  // and the encryption service settings, clears injected faults.
+  server.Post("/admin/api/reset", [ctx](Req, Res res) {
+    if (auto s = ctx.store->DeleteAll(); !s.ok()) return ReplyError(res, s.error());
+    ctx.faults->Clear();
+    Reply(res, 200, {{"users", ctx.store->CountUsers()}, {"groups", ctx.store->CountGroups()}});
+  });
   // The provisioned users and groups, as the admin panel lists them.
   server.Get("/admin/api/users", [ctx](Req req, Res res) {
     ListQuery q;

@@ -648,6 +648,16 @@ Result<std::vector<GroupKeyRecord>> ScimStore::ListGroupKeys(const std::string& 
   });
 }
 
+Status ScimStore::DeleteAll() {
+  return pool_->Write([&](Db& db) -> Status {
+    core::Transaction tx(db);
+    TRY_STATUS(tx.begin_status());
+    TRY_STATUS(db.Exec("DELETE FROM groups"));
+    TRY_STATUS(db.Exec("DELETE FROM users"));
+    return tx.Commit();
+  });
+}
+
 // ---- Settings and counts ---------------------------------------------------
 
 std::optional<std::string> ScimStore::GetSetting(const std::string& key) {

@@ -109,6 +109,10 @@ class ScimStore {
   std::optional<std::string> GetSetting(const std::string& key);
   core::Status SetSetting(const std::string& key, const std::string& value);
 
+  // Deletes every User and Group (memberships and wrapped keys go with them).
+  // Settings (token, encryption service) are kept.
+  core::Status DeleteAll();
+
   // Counts for the admin panel and tests.
   int64_t CountUsers();
   int64_t CountGroups();

@@ -194,3 +194,22 @@ TEST_CASE("the mock Okta's console proxies reach the service provider and the en
   CHECK(s.Raw("GET", "/sandbox/links/encryption/health").first == 200);
   CHECK(s.Raw("GET", "/sandbox/links/scim-admin/nope").first == 404);
 }
+
+TEST_CASE("reset everything empties the org back to the preset app and the service provider", "[e2e][console]") {
+  Sandbox s;
+  s.NewUser("reset.me@corp.test");
+  s.Wait();
+  REQUIRE(s.Scim("/scim/v2/Users")["totalResults"] == 1);
+  s.stub_.SetFault({/*down=*/true, 0, 0});
+  auto [status, body] = s.Raw("POST", "/sandbox/reset");
+  REQUIRE(status == 200);
+  CHECK(body["serviceProvider"] == "reset");
+  CHECK(body["encryptionFaults"] == "off");
+  CHECK(s.Okta("GET", "/api/v1/users").empty());
+  Json apps = s.Okta("GET", "/api/v1/apps");
+  REQUIRE(apps.size() == 1);
+  CHECK(apps[0]["label"] == "NordPass Provisioning");
+  CHECK(s.Scim("/scim/v2/Users")["totalResults"] == 0);
+  CHECK_FALSE(s.stub_.fault().down);
+  CHECK(s.Raw("GET", "/sandbox/console/session").second["features"]["reset"] == true);
+}

@@ -93,3 +93,15 @@ TEST_CASE("a drop fault closes the connection without an answer, once", "[scim][
   CHECK(s.Get("/Users").status == 200);
   CHECK(a.Send("PUT", "/admin/api/faults", R"({"drop":true,"status":500})").first == 400);
 }
+
+TEST_CASE("reset empties the directory but keeps the token", "[scim][admin]") {
+  TestServer s;
+  std::string u = s.CreateUser("gone@example.com");
+  s.CreateGroup("Gone", {u});
+  Admin a(s.server().port());
+  auto [status, body] = a.Send("POST", "/admin/api/reset");
+  REQUIRE(status == 200);
+  CHECK(body["users"] == 0);
+  CHECK(s.Get("/Users").json["totalResults"] == 0);
+  CHECK(s.Get("/Groups").json["totalResults"] == 0);
+}
