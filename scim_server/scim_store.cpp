@@ -579,9 +579,13 @@ Result<StoredGroup> ScimStore::ModifyGroup(const std::string& id, const GroupMut
       if (group_hook_) {
         GroupWriteEvent ev{GroupWriteEvent::Kind::kUpdate, id, {added.begin(), added.end()},
                            {removed.begin(), removed.end()}, {}};
-        auto remaining = MemberIds(db, row->pk);
-        if (!remaining.ok()) return remaining.error();
-        ev.remaining = std::move(*remaining);
+        // Only a removal needs the remaining members (the key is rotated for
+        // them); adding members stays independent of the group's size.
+        if (!ev.removed.empty()) {
+          auto remaining = MemberIds(db, row->pk);
+          if (!remaining.ok()) return remaining.error();
+          ev.remaining = std::move(*remaining);
+        }
         auto keys = group_hook_(ev);
         if (!keys.ok()) return keys.error();
         TRY_STATUS(ApplyGroupKeys(db, row->pk, ev.removed, *keys));

@@ -60,7 +60,7 @@ struct GroupWriteEvent {
   std::string group_id;
   std::vector<std::string> added;
   std::vector<std::string> removed;
-  std::vector<std::string> remaining;  // members after the change
+  std::vector<std::string> remaining;  // members after the change (filled only when some were removed)
 };
 // A member's copy of the group key, wrapped to the member's public key by the
 // encryption service. The store keeps only these, never a plaintext key.
