@@ -377,7 +377,7 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
     Reply(res,
           org.CreateGroupPush(req.matches[1], body->value("sourceGroupId", ""), body->value("targetGroupName", ""),
                               body->value("targetGroupId", ""), body->value("linkExisting", false), status == "ACTIVE"),
-          [&](const GroupPush& m) { return RenderGroupPush(m, base()); });
+          [&](const GroupPush& m) { return RenderGroupPush(m, base()); }, 201);  // Okta: 201 Created
   });
   s.Get(R"(/api/v1/apps/([^/]+)/group-push/mappings/([^/]+))", [&org, base](const httplib::Request& req, httplib::Response& res) {
     Reply(res, org.GetGroupPush(req.matches[1], req.matches[2]), [&](const GroupPush& m) { return RenderGroupPush(m, base()); });

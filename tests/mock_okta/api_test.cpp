@@ -149,7 +149,7 @@ TEST_CASE("group push mappings are listed, deactivated and block deleting the Ok
   Harness h;
   std::string gid = h.CreateGroup("Pushed");
   auto m = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings", Json{{"sourceGroupId", gid}});
-  REQUIRE(m.status == 200);
+  REQUIRE(m.status == 201);  // Okta answers 201 Created (G2)
   CHECK(m.body["id"].get<std::string>().rfind("gPm", 0) == 0);
   h.Wait();
   auto list = h.Call("GET", "/api/v1/apps/" + h.app_id + "/group-push/mappings").body;
@@ -159,6 +159,19 @@ TEST_CASE("group push mappings are listed, deactivated and block deleting the Ok
   auto off = h.Call("PATCH", "/api/v1/apps/" + h.app_id + "/group-push/mappings/" + m.body["id"].get<std::string>(),
                     Json{{"status", "INACTIVE"}});
   CHECK(off.body["status"] == "INACTIVE");
+}
+
+TEST_CASE("creating a group push mapping answers 201 Created with the mapping", "[okta][api][push]") {
+  Harness h;
+  std::string gid = h.CreateGroup("Created");
+  auto m = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings",
+                  Json{{"sourceGroupId", gid}, {"targetGroupName", "Created"}, {"status", "ACTIVE"}});
+  CHECK(m.status == 201);
+  CHECK(m.body["sourceGroupId"] == gid);
+  CHECK(m.body["status"] == "ACTIVE");
+  auto bad = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings", Json{{"sourceGroupId", "00gnope"}});
+  CHECK(bad.status >= 400);
+  h.Wait();
 }
 
 TEST_CASE("the System Log lists events with Okta's fields", "[okta][api][logs]") {

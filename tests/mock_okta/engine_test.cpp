@@ -315,7 +315,7 @@ PushedGroup PushGroup(Harness& h, const std::string& name, const std::vector<std
   auto rs = h.Do([&] {
     auto r = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings",
                     Json{{"sourceGroupId", gid}, {"targetGroupName", name}, {"status", "ACTIVE"}});
-    REQUIRE(r.status == 200);
+    REQUIRE(r.status == 201);  // Okta: 201 Created (API_GAPS G2)
     mid = r.body["id"].get<std::string>();
   });
   if (out) *out = rs;
