@@ -1,5 +1,7 @@
 #include "mock_okta/routes.h"
 
+#include <cctype>
+
 #include "core/log.h"
 #include "core/secret.h"
 #include "mock_okta/okta_error.h"
@@ -66,16 +68,56 @@ int64_t After(const httplib::Request& req) {
   }
 }
 
+std::string PercentEncode(const std::string& v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The request's query parameters, re-encoded as key=value (httplib hands
+// them over decoded), in key order.
+std::vector<std::string> QueryParts(const httplib::Request& req) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : req.params) parts.push_back(PercentEncode(k) + "=" + PercentEncode(v));
+  return parts;
+}
+
+std::string PartKey(const std::string& part) { return part.substr(0, part.find('=')); }
+
+std::string JoinQuery(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "?" : "&") + p;
+  return out;
+}
+
 // Okta paging: fetch limit+1 to know whether there is a next page; Link
-// headers for self and next (the cursor is the last item's position).
+// headers for self (the request's URL) and next (the request's query with
+// `after` replaced by the last item's position, so filter, q, search, since,
+// until, sortOrder… stay on every page). `limit` is added when absent.
 template <class T>
-void SetPageLinks(httplib::Response& res, const std::string& url, int limit, std::vector<T>& items) {
-  std::string self = "<" + url + "?limit=" + std::to_string(limit) + ">; rel=\"self\"";
-  res.set_header("Link", self);
+void SetPageLinks(httplib::Response& res, const httplib::Request& req, const std::string& url, int limit,
+                  std::vector<T>& items) {
+  std::vector<std::string> parts = QueryParts(req);
+  bool has_limit = false;
+  for (const auto& p : parts) has_limit = has_limit || PartKey(p) == "limit";
+  if (!has_limit) parts.push_back("limit=" + std::to_string(limit));
+  res.set_header("Link", "<" + url + JoinQuery(parts) + ">; rel=\"self\"");
   if (static_cast<int>(items.size()) > limit) {
     items.resize(limit);
-    res.set_header("Link", "<" + url + "?after=" + std::to_string(items.back().seq) + "&limit=" + std::to_string(limit) +
-                               ">; rel=\"next\"");
+    std::vector<std::string> next{"after=" + std::to_string(items.back().seq)};
+    for (const auto& p : parts) {
+      if (PartKey(p) != "after") next.push_back(p);
+    }
+    res.set_header("Link", "<" + url + JoinQuery(next) + ">; rel=\"next\"");
   }
 }
 
@@ -125,7 +167,7 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
       users.push_back(u);
       if (static_cast<int>(users.size()) > limit) break;
     }
-    SetPageLinks(res, base() + "/api/v1/users", limit, users);
+    SetPageLinks(res, req, base() + "/api/v1/users", limit, users);
     Json a = Json::array();
     for (const auto& u : users) a.push_back(RenderUser(u, base()));
     SendJson(res, 200, a);
@@ -180,7 +222,7 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
       groups.push_back(g);
       if (static_cast<int>(groups.size()) > limit) break;
     }
-    SetPageLinks(res, base() + "/api/v1/groups", limit, groups);
+    SetPageLinks(res, req, base() + "/api/v1/groups", limit, groups);
     Json a = Json::array();
     for (const auto& g : groups) a.push_back(RenderGroup(g, base()));
     SendJson(res, 200, a);
@@ -227,7 +269,7 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
   s.Get("/api/v1/apps", [&org, base](const httplib::Request& req, httplib::Response& res) {
     int limit = Limit(req, 20);
     auto apps = org.ListApps(After(req), limit + 1);
-    SetPageLinks(res, base() + "/api/v1/apps", limit, apps);
+    SetPageLinks(res, req, base() + "/api/v1/apps", limit, apps);
     Json a = Json::array();
     for (const auto& x : apps) a.push_back(RenderApp(x, base()));
     SendJson(res, 200, a);
@@ -420,7 +462,7 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
       rows.push_back({seq, e});
       if (static_cast<int>(rows.size()) > limit) break;
     }
-    SetPageLinks(res, base() + "/api/v1/logs", limit, rows);
+    SetPageLinks(res, req, base() + "/api/v1/logs", limit, rows);
     Json a = Json::array();
     for (const auto& r : rows) a.push_back(r.e);
     SendJson(res, 200, a);
