@@ -1,6 +1,11 @@
 #include "mock_okta/routes.h"
 
 #include <cctype>
+#include <string_view>
+#include <set>
+#include <optional>
+#include <memory>
+#include <functional>
 
 #include "core/log.h"
 #include "core/secret.h"
@@ -139,6 +144,234 @@ bool MatchesQuery(const User& u, const std::string& q) {
   return false;
 }
 
+// ---- Okta expression language (the subset behind `search` and `filter`) ----
+// expr := term ("or" term)* ; term := factor ("and" factor)* ;
+// factor := "(" expr ")" | attr op value | attr "pr"
+// op: eq ne sw co gt ge lt le (case-insensitive keywords); value: "string"
+// (with \" escapes), a number, true, false or null. String comparisons are
+// case-insensitive, as Okta's are for profile attributes; dates compare as
+// ISO 8601 text.
+struct Expr {
+  enum Kind { kAnd, kOr, kCmp } kind = kCmp;
+  std::unique_ptr<Expr> l, r;
+  std::string attr, op, value;
+};
+
+// Whether `attr op` may be used (filter allows far less than search).
+using AttrCheck = std::function<bool(const std::string& attr, const std::string& op)>;
+// The attribute's value as text; nullopt when absent.
+using AttrLookup = std::function<std::optional<std::string>(const std::string& attr)>;
+
+class ExprParser {
+ public:
+  ExprParser(std::string_view text, AttrCheck check) : s_(text), check_(std::move(check)) {}
+
+  core::Result<std::unique_ptr<Expr>> Parse() {
+    auto e = Or();
+    if (!e) return core::MakeError(core::ErrorCode::kInvalidFilter, err_);
+    SkipSpace();
+    if (pos_ != s_.size()) return core::MakeError(core::ErrorCode::kInvalidFilter, "unexpected text at " + std::to_string(pos_));
+    return e;
+  }
+
+ private:
+  void SkipSpace() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  std::string Word() {
+    SkipSpace();
+    size_t b = pos_;
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':' || c == '+') {
+        ++pos_;
+      } else {
+        break;
+      }
+    }
+    return std::string(s_.substr(b, pos_ - b));
+  }
+  bool Keyword(const char* kw) {
+    size_t save = pos_;
+    if (core::ToLower(Word()) == kw) return true;
+    pos_ = save;
+    return false;
+  }
+  std::unique_ptr<Expr> Fail(std::string why) {
+    if (err_.empty()) err_ = std::move(why);
+    return nullptr;
+  }
+  std::unique_ptr<Expr> Join(Expr::Kind k, std::unique_ptr<Expr> l, std::unique_ptr<Expr> r) {
+    auto e = std::make_unique<Expr>();
+    e->kind = k;
+    e->l = std::move(l);
+    e->r = std::move(r);
+    return e;
+  }
+  std::unique_ptr<Expr> Or() {
+    auto l = And();
+    while (l && Keyword("or")) {
+      auto r = And();
+      if (!r) return nullptr;
+      l = Join(Expr::kOr, std::move(l), std::move(r));
+    }
+    return l;
+  }
+  std::unique_ptr<Expr> And() {
+    auto l = Factor();
+    while (l && Keyword("and")) {
+      auto r = Factor();
+      if (!r) return nullptr;
+      l = Join(Expr::kAnd, std::move(l), std::move(r));
+    }
+    return l;
+  }
+  std::unique_ptr<Expr> Factor() {
+    SkipSpace();
+    if (pos_ < s_.size() && s_[pos_] == '(') {
+      ++pos_;
+      auto e = Or();
+      if (!e) return nullptr;
+      SkipSpace();
+      if (pos_ >= s_.size() || s_[pos_] != ')') return Fail("missing ')'");
+      ++pos_;
+      return e;
+    }
+    auto e = std::make_unique<Expr>();
+    e->attr = Word();
+    if (e->attr.empty()) return Fail("expected an attribute at " + std::to_string(pos_));
+    e->op = core::ToLower(Word());
+    static const std::set<std::string> kOps{"eq", "ne", "sw", "co", "gt", "ge", "lt", "le", "pr"};
+    if (!kOps.count(e->op)) return Fail("unknown operator '" + e->op + "' after " + e->attr);
+    if (!check_(e->attr, e->op)) return Fail("unsupported: " + e->attr + " " + e->op);
+    if (e->op == "pr") return e;
+    SkipSpace();
+    if (pos_ < s_.size() && s_[pos_] == '"') {
+      ++pos_;
+      bool closed = false;
+      while (pos_ < s_.size()) {
+        char c = s_[pos_++];
+        if (c == '\\' && pos_ < s_.size()) {
+          e->value += s_[pos_++];
+        } else if (c == '"') {
+          closed = true;
+          break;
+        } else {
+          e->value += c;
+        }
+      }
+      if (!closed) return Fail("unterminated string");
+    } else {
+      e->value = Word();
+      if (e->value.empty()) return Fail("expected a value after " + e->attr + " " + e->op);
+    }
+    return e;
+  }
+
+  std::string_view s_;
+  AttrCheck check_;
+  size_t pos_ = 0;
+  std::string err_;
+};
+
+bool Eval(const Expr& e, const AttrLookup& get) {
+  if (e.kind == Expr::kAnd) return Eval(*e.l, get) && Eval(*e.r, get);
+  if (e.kind == Expr::kOr) return Eval(*e.l, get) || Eval(*e.r, get);
+  auto v = get(e.attr);
+  if (e.op == "pr") return v.has_value() && !v->empty();
+  if (!v) return e.op == "ne";
+  std::string a = core::ToLower(*v), b = core::ToLower(e.value);
+  if (e.op == "eq") return a == b;
+  if (e.op == "ne") return a != b;
+  if (e.op == "sw") return a.rfind(b, 0) == 0;
+  if (e.op == "co") return a.find(b) != std::string::npos;
+  if (e.op == "gt") return a > b;
+  if (e.op == "ge") return a >= b;
+  if (e.op == "lt") return a < b;
+  if (e.op == "le") return a <= b;
+  return false;
+}
+
+std::optional<std::string> JsonText(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_string()) return j.get<std::string>();
+  return core::DumpCompact(j);
+}
+
+AttrLookup UserAttrs(const User& u) {
+  return [&u](const std::string& attr) -> std::optional<std::string> {
+    if (attr == "id") return u.id;
+    if (attr == "status") return u.status;
+    if (attr == "created") return u.created;
+    if (attr == "activated") return u.activated;
+    if (attr == "statusChanged") return u.status_changed;
+    if (attr == "lastUpdated") return u.last_updated;
+    if (attr == "passwordChanged") return u.password_changed;
+    if (attr.rfind("profile.", 0) == 0) {
+      std::string k = attr.substr(8);
+      if (!u.profile.is_object() || !u.profile.contains(k)) return std::nullopt;
+      return JsonText(u.profile[k]);
+    }
+    return std::nullopt;
+  };
+}
+
+AttrLookup AppAttrs(const App& a) {
+  return [&a](const std::string& attr) -> std::optional<std::string> {
+    if (attr == "id") return a.id;
+    if (attr == "status") return a.status;
+    if (attr == "name") return a.name;
+    if (attr == "label") return a.label;
+    if (attr == "signOnMode") return a.sign_on_mode;
+    return std::nullopt;
+  };
+}
+
+// Okta's answer to a search or filter it cannot run: 400 E0000031.
+void SendInvalidSearch(httplib::Response& res, const std::string& detail) {
+  Json b = Json::object();
+  b["errorCode"] = "E0000031";
+  b["errorSummary"] = "Invalid search criteria.";
+  b["errorLink"] = "E0000031";
+  b["errorId"] = "oae" + core::NewRequestId();
+  b["errorCauses"] = Json::array({Json{{"errorSummary", detail}}});
+  SendJson(res, 400, b);
+}
+
+// Parses the `param` query parameter (absent → null expression); on a bad
+// expression answers 400 and returns false.
+bool ParseParam(const httplib::Request& req, httplib::Response& res, const char* param, const AttrCheck& check,
+                std::unique_ptr<Expr>* out) {
+  if (!req.has_param(param)) return true;
+  std::string text = req.get_param_value(param);
+  if (text.find_first_not_of(" \t") == std::string::npos) return true;
+  auto e = ExprParser(text, check).Parse();
+  if (!e.ok()) {
+    SendInvalidSearch(res, std::string(param) + ": " + e.error().detail);
+    return false;
+  }
+  *out = std::move(*e);
+  return true;
+}
+
+bool UserSearchable(const std::string& attr, const std::string&) {
+  static const std::set<std::string> kTop{"id", "status", "created", "activated", "statusChanged", "lastUpdated",
+                                          "passwordChanged"};
+  return kTop.count(attr) || (attr.rfind("profile.", 0) == 0 && attr.size() > 8);
+}
+// Okta's users `filter`: status eq, lastUpdated eq/gt/ge/lt/le, id eq,
+// profile.login/email/firstName/lastName eq.
+bool UserFilterable(const std::string& attr, const std::string& op) {
+  if (attr == "lastUpdated") return op == "eq" || op == "gt" || op == "ge" || op == "lt" || op == "le";
+  static const std::set<std::string> kEq{"status", "id", "profile.login", "profile.email", "profile.firstName",
+                                         "profile.lastName"};
+  return kEq.count(attr) && op == "eq";
+}
+// Apps `filter`: status eq, name eq (also id eq).
+bool AppFilterable(const std::string& attr, const std::string& op) {
+  return (attr == "status" || attr == "name" || attr == "id") && op == "eq";
+}
+
 }  // namespace
 
 void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
@@ -157,13 +390,18 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
   s.Get("/api/v1/users", [&org, base](const httplib::Request& req, httplib::Response& res) {
     int limit = Limit(req, 200);
     std::string q = req.has_param("q") ? req.get_param_value("q") : "";
+    std::unique_ptr<Expr> search, filter;
+    if (!ParseParam(req, res, "search", UserSearchable, &search)) return;
+    if (!ParseParam(req, res, "filter", UserFilterable, &filter)) return;
     std::vector<User> users;
     for (auto& u : org.ListUsers(After(req), -1)) {
       if (!MatchesQuery(u, q)) continue;
-      if (u.status == "DEPROVISIONED" && !req.has_param("filter") && !req.has_param("search")) {
+      if (u.status == "DEPROVISIONED" && !search && !filter) {
         // Okta's default listing omits deactivated users.
         continue;
       }
+      if (search && !Eval(*search, UserAttrs(u))) continue;
+      if (filter && !Eval(*filter, UserAttrs(u))) continue;
       users.push_back(u);
       if (static_cast<int>(users.size()) > limit) break;
     }
@@ -268,7 +506,17 @@ void RegisterApiRoutes(httplib::Server& s, const RouteContext& ctx) {
   });
   s.Get("/api/v1/apps", [&org, base](const httplib::Request& req, httplib::Response& res) {
     int limit = Limit(req, 20);
-    auto apps = org.ListApps(After(req), limit + 1);
+    // q: label or name starts with it, case-insensitive (Okta).
+    std::string q = req.has_param("q") ? core::ToLower(req.get_param_value("q")) : "";
+    std::unique_ptr<Expr> filter;
+    if (!ParseParam(req, res, "filter", AppFilterable, &filter)) return;
+    std::vector<App> apps;
+    for (auto& x : org.ListApps(After(req), -1)) {
+      if (!q.empty() && core::ToLower(x.label).rfind(q, 0) != 0 && core::ToLower(x.name).rfind(q, 0) != 0) continue;
+      if (filter && !Eval(*filter, AppAttrs(x))) continue;
+      apps.push_back(x);
+      if (static_cast<int>(apps.size()) > limit) break;
+    }
     SetPageLinks(res, req, base() + "/api/v1/apps", limit, apps);
     Json a = Json::array();
     for (const auto& x : apps) a.push_back(RenderApp(x, base()));

@@ -120,6 +120,85 @@ TEST_CASE("Link rel=next keeps the request's query parameters and replaces only 
   CHECK(PathOf(LinkUrl(apps, "self")) == "/api/v1/apps?limit=20");
 }
 
+namespace {
+std::vector<std::string> Logins(const Json& users) {
+  std::vector<std::string> out;
+  for (const auto& u : users) out.push_back(u["profile"]["login"]);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("GET /api/v1/users honours search, filter and q", "[okta][api][users][search]") {
+  Harness h;
+  h.CreateUser("ann.lee@corp.test", "Ann", "Lee");
+  std::string bob = h.CreateUser("bob.ray@corp.test", "Bob", "Ray");
+  h.CreateUser("cat.kim@other.test", "Cat", "Kim");
+  std::string dan = h.CreateUser("dan.moe@corp.test", "Dan", "Moe");
+  CHECK(h.Call("POST", "/api/v1/users/" + dan + "/lifecycle/deactivate").status == 200);
+  using V = std::vector<std::string>;
+  auto get = [&](const std::string& query) { return h.Call("GET", "/api/v1/users?" + query); };
+  // search: eq / sw / co on profile.*, status, and/or, parentheses; deprovisioned users included.
+  CHECK(Logins(get("search=profile.login%20eq%20%22bob.ray%40corp.test%22").body) == V{"bob.ray@corp.test"});
+  CHECK(Logins(get("search=profile.login%20eq%20%22BOB.RAY%40corp.test%22").body) == V{"bob.ray@corp.test"});
+  CHECK(Logins(get("search=profile.email%20sw%20%22ann%22").body) == V{"ann.lee@corp.test"});
+  CHECK(Logins(get("search=profile.login%20co%20%22corp%22").body) ==
+        V{"ann.lee@corp.test", "bob.ray@corp.test", "dan.moe@corp.test"});
+  CHECK(Logins(get("search=profile.login%20co%20%22corp%22%20and%20status%20eq%20%22ACTIVE%22").body) ==
+        V{"ann.lee@corp.test", "bob.ray@corp.test"});
+  CHECK(Logins(get("search=status%20eq%20%22DEPROVISIONED%22").body) == V{"dan.moe@corp.test"});
+  CHECK(Logins(get("search=profile.firstName%20eq%20%22Cat%22%20or%20profile.lastName%20eq%20%22Ray%22").body) ==
+        V{"bob.ray@corp.test", "cat.kim@other.test"});
+  CHECK(Logins(get("search=(profile.firstName%20eq%20%22Cat%22%20or%20profile.firstName%20eq%20%22Ann%22)%20and%20"
+                   "profile.login%20sw%20%22cat%22").body) == V{"cat.kim@other.test"});
+  CHECK(get("search=profile.nope%20eq%20%22x%22").body.empty());
+  // filter: status eq, id eq, lastUpdated gt/lt, profile.login eq.
+  CHECK(Logins(get("filter=id%20eq%20%22" + bob + "%22").body) == V{"bob.ray@corp.test"});
+  CHECK(Logins(get("filter=status%20eq%20%22DEPROVISIONED%22").body) == V{"dan.moe@corp.test"});
+  CHECK(Logins(get("filter=status%20eq%20%22ACTIVE%22%20and%20profile.login%20eq%20%22ann.lee%40corp.test%22").body) ==
+        V{"ann.lee@corp.test"});
+  CHECK(get("filter=lastUpdated%20gt%20%222025-01-01T00%3A00%3A00.000Z%22").body.size() == 4);
+  CHECK(get("filter=lastUpdated%20lt%20%222025-01-01T00%3A00%3A00.000Z%22").body.empty());
+  // q: prefix on login, email, firstName, lastName; deactivated users omitted.
+  CHECK(Logins(get("q=ra").body) == V{"bob.ray@corp.test"});
+  CHECK(Logins(get("q=d").body).empty());
+  // Expressions Okta cannot run: 400 E0000031.
+  for (const char* bad : {"search=profile.login%20eq", "search=profile.login%20like%20%22x%22",
+                          "search=profile.login%20eq%20%22x", "search=(status%20eq%20%22ACTIVE%22",
+                          "search=status%20eq%20%22ACTIVE%22%20xor%20id%20eq%20%22y%22",
+                          "filter=profile.login%20sw%20%22a%22", "filter=profile.nickName%20eq%20%22a%22"}) {
+    auto r = get(bad);
+    INFO(bad);
+    CHECK(r.status == 400);
+    CHECK(r.body["errorCode"] == "E0000031");
+    CHECK(r.body["errorSummary"] == "Invalid search criteria.");
+    CHECK(r.body["errorCauses"].size() == 1);
+  }
+}
+
+TEST_CASE("GET /api/v1/apps honours q and filter", "[okta][api][apps][search]") {
+  Harness h;  // has "Test App"
+  auto acme = h.Call("POST", "/api/v1/apps?activate=false", Json{{"label", "Acme Portal"}, {"signOnMode", "AUTO_LOGIN"}});
+  REQUIRE(acme.status == 200);
+  std::string acme_id = acme.body["id"], acme_name = acme.body["name"];
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    for (const auto& a : h.Call("GET", "/api/v1/apps?" + query).body) out.push_back(a["id"]);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(ids("q=Acme") == V{acme_id});
+  CHECK(ids("q=acme%20p") == V{acme_id});
+  CHECK(ids("q=Portal").empty());  // prefix, not contains
+  CHECK(ids("q=test") == V{h.app_id});
+  CHECK(ids("filter=status%20eq%20%22ACTIVE%22") == V{h.app_id});
+  CHECK(ids("filter=status%20eq%20%22INACTIVE%22") == V{acme_id});
+  CHECK(ids("filter=name%20eq%20%22" + acme_name + "%22") == V{acme_id});
+  CHECK(ids("q=Acme&filter=status%20eq%20%22ACTIVE%22").empty());
+  auto bad = h.Call("GET", "/api/v1/apps?filter=label%20sw%20%22A%22");
+  CHECK(bad.status == 400);
+  CHECK(bad.body["errorCode"] == "E0000031");
+}
+
 TEST_CASE("user lifecycle follows Okta's statuses", "[okta][api][users]") {
   Harness h;
   auto staged = h.Call("POST", "/api/v1/users?activate=false",
