@@ -92,6 +92,7 @@ struct ScimOptions {
   std::string encryption_url;
   std::string encryption_secret;
   bool group_provisioning = false;
+  std::string group_patch_response = "resource";
 };
 
 int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
@@ -105,6 +106,7 @@ int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
   config.encryption_url = o.encryption_url;
   config.encryption_secret = o.encryption_secret;
   config.group_provisioning = o.group_provisioning;
+  config.group_patch_no_content = o.group_patch_response == "no-content";
   config.db_path = storage.PathFor("scim.db");
   sigset_t signals = BlockStopSignals();
   scim::ScimServer server(config);
@@ -237,7 +239,18 @@ struct UpOptions {
   int encryption_port = 7030;
   std::string scim_token;
   std::string okta_token;
+  std::string group_patch_response = "resource";
 };
+
+CLI::Option* AddGroupPatchResponseOption(CLI::App* cmd, std::string& value) {
+  return cmd
+      ->add_option("--group-patch-response", value,
+                   "How the SCIM server answers PATCH /Groups: 'resource' (200 with the group and its members) or "
+                   "'no-content' (204 unless attributes/excludedAttributes are asked for; keeps membership changes "
+                   "on large groups cheap)")
+      ->check(CLI::IsMember({"resource", "no-content"}))
+      ->capture_default_str();
+}
 
 // All three services, wired so the setup guide works at once: the SCIM server
 // uses the encryption service with group provisioning on, and the mock Okta
@@ -263,6 +276,7 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
   scim_config.encryption_url = stub.base_url();
   scim_config.encryption_secret = stub.secret();
   scim_config.group_provisioning = true;
+  scim_config.group_patch_no_content = o.group_patch_response == "no-content";
   scim::ScimServer scim_server(scim_config);
   auto scim_port = scim_server.Start();
   if (!scim_port.ok()) {
@@ -332,6 +346,7 @@ int main(int argc, char** argv) {
                        "Public SCIM base URL for meta.location (e.g. behind a tunnel); default: from bind and port");
   scim_cmd->add_option("--max-body-bytes", scim_opts.max_body_bytes, "Largest accepted request body (413 above)")
       ->capture_default_str();
+  AddGroupPatchResponseOption(scim_cmd, scim_opts.group_patch_response);
   AddStorageOptions(scim_cmd, scim_storage);
   int64_t seed_users = 1000, seed_groups = 10, seed_members = 100;
   uint64_t seed_value = 1;
@@ -384,6 +399,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   up_cmd->add_option("--scim-token", up_opts.scim_token, "SCIM bearer token; default: generated and kept");
   up_cmd->add_option("--okta-token", up_opts.okta_token, "Mock Okta SSWS token; default: generated");
+  AddGroupPatchResponseOption(up_cmd, up_opts.group_patch_response);
   AddStorageOptions(up_cmd, up_storage);
 
   // ---- scenario, traffic, replay (app/scenario_cmd.h, docs/scenarios.md) ----

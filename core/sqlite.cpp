@@ -132,15 +132,24 @@ int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Db::Changes() const { return sqlite3_changes(db_); }
 std::string Db::LastError() const { return sqlite3_errmsg(db_); }
 
-Transaction::Transaction(Db& db) : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {}
+Transaction::Transaction(Db& db)
+    : db_(db),
+      nested_(sqlite3_get_autocommit(db.raw()) == 0),
+      begin_(db.Exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE")) {}
 
 Transaction::~Transaction() {
-  if (!done_ && begin_.ok()) (void)db_.Exec("ROLLBACK");
+  if (done_ || !begin_.ok()) return;
+  if (nested_) {
+    (void)db_.Exec("ROLLBACK TO tx");
+    (void)db_.Exec("RELEASE tx");
+  } else {
+    (void)db_.Exec("ROLLBACK");
+  }
 }
 
 Status Transaction::Commit() {
   if (!begin_.ok()) return begin_;
-  auto s = db_.Exec("COMMIT");
+  auto s = db_.Exec(nested_ ? "RELEASE tx" : "COMMIT");
   if (s.ok()) done_ = true;
   return s;
 }
@@ -167,21 +176,27 @@ Status Migrate(Db& db, const std::vector<Migration>& migrations) {
 }
 
 Result<std::unique_ptr<DbPool>> DbPool::Open(const std::string& path,
-                                             const std::vector<Migration>& migrations) {
+                                             const std::vector<Migration>& migrations, PoolOptions options) {
   bool in_memory = path.empty() || path == ":memory:";
   auto db = Db::Open(in_memory ? ":memory:" : path);
   if (!db.ok()) return db.error();
   Db& w = **db;
   if (!in_memory) {
     if (auto s = w.Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s.error();
-    if (auto s = w.Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s.error();
+    if (auto s = w.Exec(options.durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !s.ok())
+      return s.error();
+  }
+  if (options.writer_cache_kib > 0) {
+    if (auto s = w.Exec("PRAGMA cache_size=-" + std::to_string(options.writer_cache_kib)); !s.ok()) return s.error();
   }
   if (auto s = w.Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s.error();
   if (auto s = Migrate(w, migrations); !s.ok()) return s.error();
-  return std::unique_ptr<DbPool>(new DbPool(in_memory ? ":memory:" : path, in_memory, std::move(*db)));
+  return std::unique_ptr<DbPool>(new DbPool(in_memory ? ":memory:" : path, in_memory, std::move(*db), options));
 }
 
 DbPool::~DbPool() = default;
+
+thread_local const DbPool* DbPool::batch_owner_ = nullptr;
 
 Db& DbPool::ReaderForThisThread() {
   std::lock_guard<std::mutex> lock(readers_mu_);
@@ -189,9 +204,98 @@ Db& DbPool::ReaderForThisThread() {
   if (!slot) {
     auto db = Db::Open(path_, DbOptions{true, 5000});
     if (!db.ok()) throw std::runtime_error(db.error().detail);
+    if (options_.reader_cache_kib > 0) {
+      if (auto s = (*db)->Exec("PRAGMA cache_size=-" + std::to_string(options_.reader_cache_kib)); !s.ok())
+        throw std::runtime_error(s.error().detail);
+    }
     slot = std::move(*db);
   }
   return *slot;
+}
+
+Status DbPool::Batch(const std::function<void()>& body) {
+  if (batch_owner_ == this) {
+    body();
+    return Status::Ok();
+  }
+  std::lock_guard<std::mutex> lock(write_mu_);
+  ResetOnExit reset{*writer_};
+  Transaction tx(*writer_);
+  if (!tx.begin_status().ok()) return tx.begin_status();
+  struct Owner {
+    const DbPool* self;
+    explicit Owner(const DbPool* p) : self(p) { batch_owner_ = p; }
+    ~Owner() { batch_owner_ = nullptr; }
+  } owner(this);
+  body();
+  writer_->ResetBusyStatements();
+  if (sqlite3_get_autocommit(writer_->raw())) {
+    return Error{ErrorCode::kInternal, "the database rolled the batch back: " + writer_->LastError()};
+  }
+  return tx.Commit();
+}
+
+// Leader/follower group commit: each caller queues its write; whoever finds
+// no batch in progress takes everything queued so far, writes it as one
+// transaction and wakes the others. Writes that arrive meanwhile form the
+// next batch, so batches grow with the load and a lone writer never waits.
+Status DbPool::RunGrouped(std::function<void(Db&)> run) {
+  GroupOp me;
+  me.run = std::move(run);
+  std::unique_lock<std::mutex> lock(group_mu_);
+  group_queue_.push_back(&me);
+  while (!me.done) {
+    if (group_leader_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    group_leader_ = true;
+    std::vector<GroupOp*> batch(group_queue_.begin(), group_queue_.end());
+    group_queue_.clear();
+    lock.unlock();
+    WriteBatch(batch);
+    lock.lock();
+    for (GroupOp* op : batch) op->done = true;
+    group_leader_ = false;
+    group_cv_.notify_all();
+  }
+  if (me.thrown) std::rethrow_exception(me.thrown);
+  return me.status;
+}
+
+void DbPool::WriteBatch(const std::vector<GroupOp*>& batch) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Db& w = *writer_;
+  ResetOnExit reset{w};
+  auto run_one = [&w](GroupOp* op) {
+    try {
+      op->run(w);
+    } catch (...) {
+      op->thrown = std::current_exception();
+    }
+    w.ResetBusyStatements();
+  };
+  size_t i = 0;
+  while (i < batch.size()) {
+    if (!w.Exec("BEGIN IMMEDIATE").ok()) {
+      // No shared transaction (e.g. another process holds the write lock
+      // past the busy timeout): each write commits on its own.
+      for (; i < batch.size(); ++i) run_one(batch[i]);
+      return;
+    }
+    size_t start = i;
+    bool lost = false;
+    for (; i < batch.size() && !lost; ++i) {
+      run_one(batch[i]);
+      // Some errors (disk full, I/O) make SQLite roll the whole transaction
+      // back: the writes of this segment so far are gone, so report them.
+      lost = sqlite3_get_autocommit(w.raw()) != 0;
+    }
+    Status end = lost ? Status(Error{ErrorCode::kInternal, "the database rolled the write back: " + w.LastError()})
+                      : w.Exec("COMMIT");
+    if (!end.ok() && !lost) (void)w.Exec("ROLLBACK");
+    for (size_t j = start; j < i; ++j) batch[j]->status = end;
+  }
 }
 
 }  // namespace core

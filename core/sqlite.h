@@ -5,7 +5,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -94,7 +98,10 @@ class Db {
 };
 
 // Transaction: BEGIN IMMEDIATE in the constructor, ROLLBACK in the destructor
-// unless Commit() succeeded.
+// unless Commit() succeeded. Inside an open transaction (a group commit or a
+// DbPool::Batch) it is a SAVEPOINT instead: Commit() releases it and the
+// destructor rolls back only this transaction's changes, so one failed write
+// in a batch leaves the others alone.
 class Transaction {
  public:
   explicit Transaction(Db& db);
@@ -106,6 +113,7 @@ class Transaction {
 
  private:
   Db& db_;
+  bool nested_;
   Status begin_;
   bool done_ = false;
 };
@@ -118,27 +126,63 @@ struct Migration {
 // Applies the migrations above PRAGMA user_version, each in its own transaction.
 Status Migrate(Db& db, const std::vector<Migration>& migrations);
 
+struct PoolOptions {
+  // synchronous=FULL: a commit returns only after the WAL is synced to disk,
+  // so an acknowledged write survives a power cut, not only a crash of the
+  // process (NORMAL). Pair it with WriteGrouped so concurrent writers share
+  // one sync.
+  bool durable = false;
+  int writer_cache_kib = 0;  // PRAGMA cache_size for the write connection (0: SQLite's 2 MB)
+  int reader_cache_kib = 0;  // the same for each per-thread read connection
+};
+
 // DbPool: a write connection guarded by a mutex, and per-thread read
 // connections for a file database. For ":memory:" there is one connection,
 // shared and serialised for reads and writes. Thread-safe.
 class DbPool {
  public:
-  // Opens (creating if needed) the database, sets WAL and synchronous=NORMAL
-  // for a file database, and runs the migrations.
+  // Opens (creating if needed) the database, sets WAL and synchronous
+  // (NORMAL, or FULL when options.durable) for a file database, and runs the
+  // migrations.
   static Result<std::unique_ptr<DbPool>> Open(const std::string& path,
-                                              const std::vector<Migration>& migrations);
+                                              const std::vector<Migration>& migrations,
+                                              PoolOptions options = {});
   ~DbPool();
 
   // Runs fn with exclusive use of the write connection.
   template <class F>
   auto Write(F&& fn) {
+    if (batch_owner_ == this) return fn(*writer_);
     std::lock_guard<std::mutex> lock(write_mu_);
     ResetOnExit reset{*writer_};
     return fn(*writer_);
   }
+
+  // Group commit. fn runs on the write connection like Write, but calls that
+  // arrive while another batch is being written wait and then run together:
+  // one after another in one transaction (each fn's own core::Transaction
+  // becomes a savepoint), committed once. Returns fn's result once its batch
+  // has committed, or the commit's error (nothing of fn is then stored).
+  template <class F>
+  auto WriteGrouped(F&& fn) -> std::invoke_result_t<F&, Db&> {
+    using R = std::invoke_result_t<F&, Db&>;
+    if (batch_owner_ == this) return fn(*writer_);
+    std::optional<R> result;
+    Status committed = RunGrouped([&](Db& db) { result.emplace(fn(db)); });
+    if (!committed.ok() && (!result || result->ok())) return R(committed.error());
+    return std::move(*result);
+  }
+
+  // Runs body with every Write, WriteGrouped and Read of this pool on this
+  // thread going to the write connection inside one transaction, committed
+  // when body returns (each write still rolls back alone on its error). For
+  // many small writes in one request (SCIM /Bulk). Returns the commit status.
+  Status Batch(const std::function<void()>& body);
+
   // Runs fn with a read connection (the thread's own, or the shared one in memory).
   template <class F>
   auto Read(F&& fn) {
+    if (batch_owner_ == this) return fn(*writer_);
     if (in_memory_) {
       std::lock_guard<std::mutex> lock(write_mu_);
       ResetOnExit reset{*writer_};
@@ -152,9 +196,20 @@ class DbPool {
   const std::string& path() const { return path_; }
 
  private:
-  DbPool(std::string path, bool in_memory, std::unique_ptr<Db> writer)
-      : path_(std::move(path)), in_memory_(in_memory), writer_(std::move(writer)) {}
+  DbPool(std::string path, bool in_memory, std::unique_ptr<Db> writer, PoolOptions options)
+      : path_(std::move(path)), in_memory_(in_memory), options_(options), writer_(std::move(writer)) {}
   Db& ReaderForThisThread();
+
+  struct GroupOp {
+    std::function<void(Db&)> run;
+    Status status;
+    std::exception_ptr thrown;
+    bool done = false;
+  };
+  Status RunGrouped(std::function<void(Db&)> run);
+  void WriteBatch(const std::vector<GroupOp*>& batch);
+
+  static thread_local const DbPool* batch_owner_;
   struct ResetOnExit {
     Db& db;
     ~ResetOnExit() { db.ResetBusyStatements(); }
@@ -162,7 +217,12 @@ class DbPool {
 
   std::string path_;
   bool in_memory_;
+  PoolOptions options_;
   std::mutex write_mu_;
+  std::mutex group_mu_;  // guards group_queue_ and group_leader_
+  std::condition_variable group_cv_;
+  std::deque<GroupOp*> group_queue_;
+  bool group_leader_ = false;
   std::unique_ptr<Db> writer_;
   std::mutex readers_mu_;
   std::unordered_map<std::thread::id, std::unique_ptr<Db>> readers_;

@@ -5,6 +5,8 @@
 // Semantics:
 // - Operations run one at a time, each as its own write (a failed operation
 //   changes nothing, earlier successes stay: RFC 7644 §3.7 has no rollback).
+//   The /Bulk route runs them all in one store transaction
+//   (ScimStore::InOneTransaction: a savepoint per operation, one durable commit).
 // - `bulkId`: a POST's bulkId names the resource it creates; "bulkId:<x>" in
 //   another operation's `path` or anywhere in its `data` (strings equal to
 //   "bulkId:<x>", e.g. a member `value`) is replaced by that resource's id.

@@ -138,8 +138,10 @@ core::Result<std::vector<GroupKeyRecord>> GroupGate::OnGroupWrite(const GroupWri
       for (const auto& id : ev.removed) {
         if (auto s = client->RemoveMember(ev.group_id, id); !s.ok()) return s.error();
       }
+      auto remaining = ev.remaining ? ev.remaining() : core::Result<std::vector<std::string>>(std::vector<std::string>{});
+      if (!remaining.ok()) return remaining.error();
       std::vector<std::pair<std::string, std::string>> members;
-      for (const auto& id : ev.remaining) {
+      for (const auto& id : *remaining) {
         auto pub = devices_.PublicKeyFor(id);
         if (!pub.ok()) return pub.error();
         members.emplace_back(id, *pub);

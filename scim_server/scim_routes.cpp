@@ -1,6 +1,8 @@
 #include "scim_server/scim_routes.h"
 
+#include <cctype>
 #include <charconv>
+#include <optional>
 
 #include "scim_server/bulk.h"
 #include "scim_server/filter.h"
@@ -133,6 +135,44 @@ bool Excludes(const Projection& proj, const char* attr) {
   return false;
 }
 
+// Root search (RFC 7644 §3.4.3) sorts across both types only by attributes
+// Users and Groups share, compared the way the per-type SQL sort does: NULL
+// first when ascending, ASCII case folding where the attribute is not caseExact.
+struct RootSortKey {
+  const char* name;
+  bool case_exact;
+  std::optional<std::string> (*get)(const ResourceMeta& meta, const Json& data);
+};
+std::optional<std::string> DataString(const Json& data, const char* key) {
+  auto it = data.find(key);
+  if (it == data.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+constexpr RootSortKey kRootSortKeys[] = {
+    {"id", true, [](const ResourceMeta& m, const Json&) -> std::optional<std::string> { return m.id; }},
+    {"externalId", true, [](const ResourceMeta&, const Json& d) { return DataString(d, "externalId"); }},
+    {"displayName", false, [](const ResourceMeta&, const Json& d) { return DataString(d, "displayName"); }},
+    {"meta.created", true, [](const ResourceMeta& m, const Json&) -> std::optional<std::string> { return m.created; }},
+    {"meta.lastModified", true,
+     [](const ResourceMeta& m, const Json&) -> std::optional<std::string> { return m.last_modified; }},
+};
+
+int CompareRootKeys(const std::optional<std::string>& a, const std::optional<std::string>& b, bool case_exact) {
+  if (!a || !b) return a ? 1 : (b ? -1 : 0);
+  if (case_exact) return a->compare(*b);
+  size_t n = std::min(a->size(), b->size());
+  for (size_t i = 0; i < n; ++i) {
+    int x = std::tolower(static_cast<unsigned char>((*a)[i])), y = std::tolower(static_cast<unsigned char>((*b)[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a->size() == b->size() ? 0 : (a->size() < b->size() ? -1 : 1);
+}
+
+// A filter or projection that names an attribute only the other type has.
+bool OtherTypeOnly(const Error& e) {
+  return e.code == ErrorCode::kInvalidFilter || e.code == ErrorCode::kInvalidValue;
+}
+
 class Handlers {
  public:
   explicit Handlers(RouteContext ctx) : ctx_(std::move(ctx)) {}
@@ -190,6 +230,126 @@ class Handlers {
     Json body = {{"schemas", Json::array({kListResponseSchema})},
                  {"totalResults", total},
                  {"startIndex", q.start_index},
+                 {"itemsPerPage", static_cast<int64_t>(resources.size())},
+                 {"Resources", resources}};
+    WriteJson(res, 200, body);
+  }
+
+  // POST /.search at the root (RFC 7644 §3.4.3): Users, then Groups, in one
+  // ListResponse. A filter, projection or sortBy naming an attribute that only
+  // one type has matches nothing of the other type; it is an error only when
+  // neither type has it. sortBy merges both types by a shared attribute.
+  void RootSearch(const SearchParams& sp, httplib::Response& res) const {
+    std::unique_ptr<FilterNode> filter;
+    if (!sp.filter.empty()) {
+      auto f = ParseFilter(sp.filter);
+      if (!f.ok()) return WriteError(res, f.error());
+      filter = std::move(*f);
+    }
+    auto user_proj = ParseProjection(sp.attributes, sp.excluded, ResourceKind::kUser);
+    auto group_proj = ParseProjection(sp.attributes, sp.excluded, ResourceKind::kGroup);
+    if (!user_proj.ok() && !group_proj.ok()) return WriteError(res, user_proj.error());
+    // A type that lacks a requested attribute still shows what is always returned.
+    auto fallback = [](const Result<Projection>& p, ResourceKind kind) {
+      return p.ok() ? *p : *ParseProjection("id", "", kind);
+    };
+    Projection uproj = fallback(user_proj, ResourceKind::kUser), gproj = fallback(group_proj, ResourceKind::kGroup);
+
+    const RootSortKey* sort_key = nullptr;
+    if (!sp.sort_by.empty()) {
+      for (const auto& k : kRootSortKeys) {
+        if (core::EqualsCi(sp.sort_by, k.name)) sort_key = &k;
+      }
+      if (!sort_key) {
+        return WriteError(res, Error{ErrorCode::kInvalidValue,
+                                     "search at the root sorts only by an attribute Users and Groups share (id, "
+                                     "externalId, displayName, meta.created, meta.lastModified), not '" +
+                                         sp.sort_by + "'"});
+      }
+    }
+    bool descending = false;
+    if (!sp.sort_order.empty()) {
+      if (core::EqualsCi(sp.sort_order, "descending")) descending = true;
+      else if (!core::EqualsCi(sp.sort_order, "ascending"))
+        return WriteError(res, Error{ErrorCode::kInvalidValue, "'sortOrder' must be 'ascending' or 'descending'"});
+    }
+    int64_t start = std::max<int64_t>(1, sp.start_index);
+    int64_t count = sp.count < 0 ? ctx_.max_results : std::min<int64_t>(sp.count, ctx_.max_results);
+
+    ListQuery base;
+    base.filter = filter.get();
+    if (sort_key) base.sort_by = SchemaRegistry::SplitPath(sort_key->name);
+    base.descending = descending;
+    auto page_of = [&](ResourceKind kind, int64_t from, int64_t n, std::vector<std::pair<std::optional<std::string>, Json>>* out)
+        -> Result<int64_t> {
+      ListQuery q = base;
+      q.start_index = from;
+      q.count = n;
+      auto key = [&](const auto& item) { return sort_key ? sort_key->get(item.meta, item.data) : std::nullopt; };
+      if (kind == ResourceKind::kUser) {
+        auto page = ctx_.store->ListUsers(q);
+        if (!page.ok()) return page.error();
+        for (const auto& u : page->items) out->emplace_back(key(u), Project(Render(u), uproj, kind));
+        return page->total;
+      }
+      auto page = ctx_.store->ListGroups(q, !Excludes(gproj, "members"));
+      if (!page.ok()) return page.error();
+      for (const auto& g : page->items) out->emplace_back(key(g), Project(Render(g), gproj, kind));
+      return page->total;
+    };
+    std::vector<std::pair<std::optional<std::string>, Json>> users, groups;
+    // Totals first (count 0 runs only the count query).
+    auto nu = page_of(ResourceKind::kUser, 1, 0, &users);
+    auto ng = page_of(ResourceKind::kGroup, 1, 0, &groups);
+    if (!nu.ok() && !(OtherTypeOnly(nu.error()) && ng.ok())) return WriteError(res, nu.error());
+    if (!ng.ok() && !(OtherTypeOnly(ng.error()) && nu.ok())) return WriteError(res, ng.error());
+    int64_t total_users = nu.ok() ? *nu : 0, total_groups = ng.ok() ? *ng : 0;
+
+    Json resources = Json::array();
+    if (!sort_key) {
+      // Users in their stable order, then Groups.
+      if (count > 0 && start <= total_users) {
+        if (auto r = page_of(ResourceKind::kUser, start, std::min(count, total_users - start + 1), &users); !r.ok())
+          return WriteError(res, r.error());
+      }
+      int64_t left = count - static_cast<int64_t>(users.size());
+      int64_t group_start = std::max<int64_t>(1, start - total_users);
+      if (left > 0 && group_start <= total_groups) {
+        if (auto r = page_of(ResourceKind::kGroup, group_start, left, &groups); !r.ok()) return WriteError(res, r.error());
+      }
+      for (auto& u : users) resources.push_back(std::move(u.second));
+      for (auto& g : groups) resources.push_back(std::move(g.second));
+    } else if (count > 0) {
+      // Merge the first start+count-1 of each type, each already sorted by SQL.
+      int64_t need = start + count - 1;
+      constexpr int64_t kMaxMerge = 100000;
+      if (need > kMaxMerge) {
+        return WriteError(res, Error{ErrorCode::kTooMany, "a sorted search at the root can page through the first " +
+                                                              std::to_string(kMaxMerge) +
+                                                              " results only; search per resource type instead"});
+      }
+      if (total_users > 0) {
+        if (auto r = page_of(ResourceKind::kUser, 1, std::min(need, total_users), &users); !r.ok())
+          return WriteError(res, r.error());
+      }
+      if (total_groups > 0) {
+        if (auto r = page_of(ResourceKind::kGroup, 1, std::min(need, total_groups), &groups); !r.ok())
+          return WriteError(res, r.error());
+      }
+      size_t i = 0, j = 0;
+      for (int64_t pos = 1; pos <= need && (i < users.size() || j < groups.size()); ++pos) {
+        bool take_user = j >= groups.size();
+        if (!take_user && i < users.size()) {
+          int c = CompareRootKeys(users[i].first, groups[j].first, sort_key->case_exact);
+          take_user = descending ? c >= 0 : c <= 0;  // ties: Users first
+        }
+        Json& item = take_user ? users[i++].second : groups[j++].second;
+        if (pos >= start) resources.push_back(std::move(item));
+      }
+    }
+    Json body = {{"schemas", Json::array({kListResponseSchema})},
+                 {"totalResults", total_users + total_groups},
+                 {"startIndex", start},
                  {"itemsPerPage", static_cast<int64_t>(resources.size())},
                  {"Resources", resources}};
     WriteJson(res, 200, body);
@@ -287,6 +447,9 @@ class Handlers {
     auto proj = ParseProjection(req.get_param_value("attributes"), req.get_param_value("excludedAttributes"),
                                 ResourceKind::kGroup);
     if (!proj.ok()) return WriteError(res, proj.error());
+    // RFC 7644 §3.5.2: 204 is allowed unless the client asked for attributes.
+    bool no_content =
+        ctx_.group_patch_no_content && !req.has_param("attributes") && !req.has_param("excludedAttributes");
     auto body = ParseBody(req);
     if (!body.ok()) return WriteError(res, body.error());
     auto ops = ParsePatchRequest(*body);
@@ -300,8 +463,13 @@ class Handlers {
           data = std::move(canon->data);
           return core::Status::Ok();
         },
-        *expected, !Excludes(*proj, "members"));
+        *expected, !no_content && !Excludes(*proj, "members"));
     if (!g.ok()) return WriteError(res, g.error());
+    if (no_content) {
+      res.set_header("ETag", ETagFor(g->meta.version));
+      res.status = 204;
+      return;
+    }
     WriteResource(res, 200, *g, "/Groups", *proj);
   }
 
@@ -478,14 +646,23 @@ void RegisterScimRoutes(httplib::Server& server, const std::string& prefix, cons
     BulkLimits limits;
     limits.max_operations = ctx.max_bulk_operations;
     limits.max_payload_bytes = ctx.max_body_bytes;
-    auto out = ExecuteBulk(req.body, limits, target);
+    // All operations in one transaction (each in its own savepoint, so a
+    // failed one changes nothing), made durable by one commit.
+    Result<Json> out = Error{ErrorCode::kInternal, "the bulk request did not run"};
+    auto committed = ctx.store->InOneTransaction([&] { out = ExecuteBulk(req.body, limits, target); });
+    if (!committed.ok()) {
+      return WriteError(res, Error{ErrorCode::kInternal,
+                                   "the bulk request's writes could not be committed: " + committed.error().detail});
+    }
     if (!out.ok()) return WriteError(res, out.error());
     WriteJson(res, 200, *out);
   });
   guarded.Post(p + "/\\.search", [h](Req req, Res res) {
-    // Root search over both types is not offered; say which endpoints are.
-    (void)req;
-    WriteError(res, Error{ErrorCode::kNotImplemented, "search at the root is not supported; use /Users/.search or /Groups/.search"});
+    auto body = ParseBody(req);
+    if (!body.ok()) return WriteError(res, body.error());
+    auto sp = SearchFromBody(*body);
+    if (!sp.ok()) return WriteError(res, sp.error());
+    h->RootSearch(*sp, res);
   });
 }
 

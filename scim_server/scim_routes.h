@@ -17,6 +17,7 @@ struct RouteContext {
   int max_results = 1000;
   size_t max_bulk_operations = 1000;
   size_t max_body_bytes = 1 << 20;
+  bool group_patch_no_content = false;  // see Config::group_patch_no_content
   // Checks credentials; on failure writes the 401 and returns false. Runs
   // after the body is read, so a refused request never desynchronises a
   // keep-alive connection.

@@ -153,6 +153,7 @@ core::Result<int> ScimServer::Start() {
   ctx.base_url = [this] { return impl_->base_url; };
   ctx.max_results = s.config.max_results;
   ctx.max_body_bytes = s.config.max_body_bytes;
+  ctx.group_patch_no_content = s.config.group_patch_no_content;
   ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
   ctx.check_group_writable = [this] { return impl_->gate->CheckWritable(); };
   ctx.inject_fault = [this](const httplib::Request& req, httplib::Response& res) {

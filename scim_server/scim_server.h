@@ -27,6 +27,11 @@ struct Config {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int max_results = 1000;           // cap on `count` in list responses
   size_t worker_threads = 32;
+  // PATCH /Groups answers 204 No Content (RFC 7644 §3.5.2 allows it, Okta
+  // accepts it) unless the request asks for `attributes` or
+  // `excludedAttributes`. Without it the answer is 200 with the whole group,
+  // whose member list makes the response grow with the group.
+  bool group_patch_no_content = false;
   // Group provisioning (docs/encryption-service.md). With `groups_need_encryption`
   // (the vendor's rule), group writes are refused unless group provisioning is
   // on, which needs a configured, healthy encryption service. Without it the

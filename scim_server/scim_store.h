@@ -60,7 +60,10 @@ struct GroupWriteEvent {
   std::string group_id;
   std::vector<std::string> added;
   std::vector<std::string> removed;
-  std::vector<std::string> remaining;  // members after the change (filled only when some were removed)
+  // The members after the change, read from the write transaction on demand:
+  // reading them is O(group size), so a hook that does not need them (the
+  // open gate, or members only added) keeps the write independent of size.
+  std::function<core::Result<std::vector<std::string>>()> remaining;
 };
 // A member's copy of the group key, wrapped to the member's public key by the
 // encryption service. The store keeps only these, never a plaintext key.
@@ -112,6 +115,12 @@ class ScimStore {
   // Deletes every User and Group (memberships and wrapped keys go with them).
   // Settings (token, encryption service) are kept.
   core::Status DeleteAll();
+
+  // Runs body with every store call it makes on this thread in one
+  // transaction: each write still succeeds or fails alone (a savepoint), and
+  // all are made durable by one commit at the end. For /Bulk. Returns the
+  // commit's status; on an error no write of body is stored.
+  core::Status InOneTransaction(const std::function<void()>& body) { return pool_->Batch(body); }
 
   // Counts for the admin panel and tests.
   int64_t CountUsers();

@@ -301,6 +301,103 @@ TEST_CASE(".search with a SearchRequest body filters like GET", "[scim][http][se
   CHECK(r.json["Resources"][0]["userName"] == "find.me@example.com");
 }
 
+namespace {
+Json SearchRequest(Json fields) {
+  fields["schemas"] = {"urn:ietf:params:scim:api:messages:2.0:SearchRequest"};
+  return fields;
+}
+std::vector<std::string> ResourceNames(const Json& list) {
+  std::vector<std::string> out;
+  for (const auto& r : list["Resources"]) {
+    // `schemas` is always returned, whatever the projection.
+    std::string type = r["schemas"][0] == kUser ? "User" : "Group";
+    out.push_back(type + ":" + r.value("displayName", std::string("-")));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("POST /.search at the root returns Users then Groups, paged across both", "[scim][http][search]") {
+  TestServer s;
+  for (const char* n : {"Bea", "alan", "Cleo"}) {
+    REQUIRE(s.Post("/Users", {{"userName", std::string(n) + "@example.com"}, {"displayName", n}}).status == 201);
+  }
+  for (const char* n : {"Admins", "bakers"}) REQUIRE(s.Post("/Groups", {{"displayName", n}}).status == 201);
+
+  auto all = s.Post("/.search", SearchRequest({}));
+  REQUIRE(all.status == 200);
+  CHECK(all.json["totalResults"] == 5);
+  CHECK(ResourceNames(all.json) ==
+        std::vector<std::string>{"User:Bea", "User:alan", "User:Cleo", "Group:Admins", "Group:bakers"});
+
+  // A page that starts among the Users and ends among the Groups.
+  auto page = s.Post("/.search", SearchRequest({{"startIndex", 3}, {"count", 2}}));
+  REQUIRE(page.status == 200);
+  CHECK(page.json["totalResults"] == 5);
+  CHECK(page.json["startIndex"] == 3);
+  CHECK(page.json["itemsPerPage"] == 2);
+  CHECK(ResourceNames(page.json) == std::vector<std::string>{"User:Cleo", "Group:Admins"});
+
+  // Sorted by an attribute both types have: merged, case-insensitively like displayName's SQL sort.
+  auto sorted = s.Post("/.search", SearchRequest({{"sortBy", "displayName"}}));
+  REQUIRE(sorted.status == 200);
+  CHECK(ResourceNames(sorted.json) ==
+        std::vector<std::string>{"Group:Admins", "User:alan", "Group:bakers", "User:Bea", "User:Cleo"});
+  auto desc = s.Post("/.search", SearchRequest({{"sortBy", "displayName"}, {"sortOrder", "descending"},
+                                                {"startIndex", 2}, {"count", 2}}));
+  REQUIRE(desc.status == 200);
+  CHECK(ResourceNames(desc.json) == std::vector<std::string>{"User:Bea", "Group:bakers"});
+
+  // A filter on an attribute only Users have matches no Group.
+  auto users_only = s.Post("/.search", SearchRequest({{"filter", "userName sw \"c\""}}));
+  REQUIRE(users_only.status == 200);
+  CHECK(users_only.json["totalResults"] == 1);
+  CHECK(ResourceNames(users_only.json) == std::vector<std::string>{"User:Cleo"});
+  auto both = s.Post("/.search", SearchRequest({{"filter", "displayName sw \"b\""}, {"attributes", {"displayName"}}}));
+  REQUIRE(both.status == 200);
+  CHECK(ResourceNames(both.json) == std::vector<std::string>{"User:Bea", "Group:bakers"});
+  CHECK_FALSE(both.json["Resources"][0].contains("userName"));
+
+  // Errors: an attribute neither type has, a sort key only one type has, a bad body.
+  auto unknown = s.Post("/.search", SearchRequest({{"filter", "nickname2 eq \"x\""}}));
+  CHECK(unknown.status == 400);
+  CHECK(ErrorType(unknown) == "invalidFilter");
+  auto bad_sort = s.Post("/.search", SearchRequest({{"sortBy", "userName"}}));
+  CHECK(bad_sort.status == 400);
+  CHECK(ErrorType(bad_sort) == "invalidValue");
+  CHECK(s.Send("POST", "/.search", "{not json").status == 400);
+  CHECK(s.Send("POST", "/.search", "{}", {}, /*auth=*/false).status == 401);
+}
+
+TEST_CASE("PATCH /Groups answers 204 when the server is set to no-content, 200 when attributes are asked for",
+          "[scim][http][groups]") {
+  scim::Config config;
+  config.group_patch_no_content = true;
+  TestServer s(config);
+  std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com");
+  auto g = s.Post("/Groups", {{"displayName", "Team"}, {"members", {{{"value", a}}}}});
+  REQUIRE(g.status == 201);
+  std::string gid = g.json["id"];
+  Json add = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+              {"Operations", {{{"op", "add"}, {"path", "members"}, {"value", {{{"value", b}}}}}}}};
+  auto r = s.Patch("/Groups/" + gid, add);
+  CHECK(r.status == 204);
+  CHECK(r.body.empty());
+  CHECK(r.header("ETag") == "W/\"2\"");
+  CHECK(s.Get("/Groups/" + gid).json["members"].size() == 2);  // the change is stored
+
+  Json remove = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                 {"Operations", {{{"op", "remove"}, {"path", "members[value eq \"" + a + "\"]"}}}}};
+  auto projected = s.Patch("/Groups/" + gid + "?excludedAttributes=members", remove);
+  REQUIRE(projected.status == 200);
+  CHECK(projected.json["displayName"] == "Team");
+  CHECK_FALSE(projected.json.contains("members"));
+  CHECK(s.Get("/Groups/" + gid).json["members"].size() == 1);
+
+  // Errors keep their bodies.
+  CHECK(s.Patch("/Groups/nope", add).status == 404);
+}
+
 TEST_CASE("/Bulk over HTTP creates a user and a group that references it by bulkId", "[scim][http][bulk]") {
   TestServer s;
   Json req = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}},
