@@ -198,19 +198,41 @@ DbPool::~DbPool() = default;
 
 thread_local const DbPool* DbPool::batch_owner_ = nullptr;
 
-Db& DbPool::ReaderForThisThread() {
-  std::lock_guard<std::mutex> lock(readers_mu_);
-  auto& slot = readers_[std::this_thread::get_id()];
-  if (!slot) {
-    auto db = Db::Open(path_, DbOptions{true, 5000});
-    if (!db.ok()) throw std::runtime_error(db.error().detail);
-    if (options_.reader_cache_kib > 0) {
-      if (auto s = (*db)->Exec("PRAGMA cache_size=-" + std::to_string(options_.reader_cache_kib)); !s.ok())
-        throw std::runtime_error(s.error().detail);
+std::unique_ptr<Db> DbPool::AcquireReader() {
+  {
+    std::unique_lock<std::mutex> lock(readers_mu_);
+    reader_free_cv_.wait(lock, [this] {
+      return !free_readers_.empty() || options_.max_readers <= 0 || readers_open_ < options_.max_readers;
+    });
+    if (!free_readers_.empty()) {
+      // The most recently used one: its cache is the warmest.
+      auto db = std::move(free_readers_.back());
+      free_readers_.pop_back();
+      return db;
     }
-    slot = std::move(*db);
+    ++readers_open_;  // reserve a slot, then open outside the lock
   }
-  return *slot;
+  auto db = Db::Open(path_, DbOptions{true, 5000});
+  Status s = db.ok() ? Status::Ok() : Status(db.error());
+  if (s.ok() && options_.reader_cache_kib > 0) s = (*db)->Exec("PRAGMA cache_size=-" + std::to_string(options_.reader_cache_kib));
+  if (!s.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(readers_mu_);
+      --readers_open_;
+    }
+    reader_free_cv_.notify_one();
+    throw std::runtime_error(s.error().detail);
+  }
+  return std::move(*db);
+}
+
+void DbPool::ReleaseReader(std::unique_ptr<Db> db) {
+  if (!db) return;
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    free_readers_.push_back(std::move(db));
+  }
+  reader_free_cv_.notify_one();
 }
 
 Status DbPool::Batch(const std::function<void()>& body) {

@@ -133,12 +133,18 @@ struct PoolOptions {
   // one sync.
   bool durable = false;
   int writer_cache_kib = 0;  // PRAGMA cache_size for the write connection (0: SQLite's 2 MB)
-  int reader_cache_kib = 0;  // the same for each per-thread read connection
+  int reader_cache_kib = 0;  // the same for each read connection
+  // At most this many read connections (0: one per concurrent read). A Read
+  // that finds all of them lent waits for one; this bounds the memory their
+  // caches take whatever the number of HTTP worker threads.
+  int max_readers = 0;
 };
 
-// DbPool: a write connection guarded by a mutex, and per-thread read
-// connections for a file database. For ":memory:" there is one connection,
-// shared and serialised for reads and writes. Thread-safe.
+// DbPool: a write connection guarded by a mutex, and read connections for a
+// file database, lent to one Read at a time and kept for the next (up to
+// PoolOptions::max_readers; their page caches are most of what a busy server
+// holds in memory). For ":memory:" there is one connection, shared and
+// serialised for reads and writes. Thread-safe.
 class DbPool {
  public:
   // Opens (creating if needed) the database, sets WAL and synchronous
@@ -179,7 +185,7 @@ class DbPool {
   // many small writes in one request (SCIM /Bulk). Returns the commit status.
   Status Batch(const std::function<void()>& body);
 
-  // Runs fn with a read connection (the thread's own, or the shared one in memory).
+  // Runs fn with a read connection (a free one from the pool, or the shared one in memory).
   template <class F>
   auto Read(F&& fn) {
     if (batch_owner_ == this) return fn(*writer_);
@@ -188,9 +194,9 @@ class DbPool {
       ResetOnExit reset{*writer_};
       return fn(*writer_);
     }
-    Db& reader = ReaderForThisThread();
-    ResetOnExit reset{reader};
-    return fn(reader);
+    Lent reader(*this, AcquireReader());
+    ResetOnExit reset{*reader.db};
+    return fn(*reader.db);
   }
   bool in_memory() const { return in_memory_; }
   const std::string& path() const { return path_; }
@@ -198,7 +204,14 @@ class DbPool {
  private:
   DbPool(std::string path, bool in_memory, std::unique_ptr<Db> writer, PoolOptions options)
       : path_(std::move(path)), in_memory_(in_memory), options_(options), writer_(std::move(writer)) {}
-  Db& ReaderForThisThread();
+  std::unique_ptr<Db> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Db> db);
+  struct Lent {
+    DbPool& pool;
+    std::unique_ptr<Db> db;
+    Lent(DbPool& p, std::unique_ptr<Db> d) : pool(p), db(std::move(d)) {}
+    ~Lent() { pool.ReleaseReader(std::move(db)); }
+  };
 
   struct GroupOp {
     std::function<void(Db&)> run;
@@ -225,7 +238,9 @@ class DbPool {
   bool group_leader_ = false;
   std::unique_ptr<Db> writer_;
   std::mutex readers_mu_;
-  std::unordered_map<std::thread::id, std::unique_ptr<Db>> readers_;
+  std::condition_variable reader_free_cv_;
+  std::vector<std::unique_ptr<Db>> free_readers_;
+  int readers_open_ = 0;
 };
 
 }  // namespace core

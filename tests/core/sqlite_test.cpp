@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -233,4 +234,30 @@ TEST_CASE("Batch: writes share one transaction, reads see them, a failed write r
   CHECK(failed.error().code == ErrorCode::kConflict);
   CHECK(seen_inside == 2);
   CHECK(t.Count() == 2);
+}
+
+TEST_CASE("reads borrow at most max_readers connections and wait for a free one", "[core][sqlite]") {
+  PoolOptions options;
+  options.max_readers = 2;
+  TempDb t("okta-sandbox-readers", options);
+  REQUIRE(t.pool->Write([](Db& db) { return InsertRow(db, "x"); }).ok());
+  std::atomic<int> active{0}, peak{0}, rows{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      rows += static_cast<int>(t.pool->Read([&](Db& db) {
+        int now = ++active;
+        for (int p = peak; now > p && !peak.compare_exchange_weak(p, now);) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        auto st = db.Prepare("SELECT count(*) FROM t");
+        int64_t n = (st.ok() && (*st)->Step().ok()) ? (*st)->ColumnInt(0) : -1;
+        --active;
+        return n;
+      }));
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(rows == 6);
+  CHECK(peak == 2);  // six concurrent reads, never more than two connections at once
 }
