@@ -257,30 +257,43 @@ Status DbPool::Batch(const std::function<void()>& body) {
   return tx.Commit();
 }
 
-// Leader/follower group commit: each caller queues its write; whoever finds
-// no batch in progress takes everything queued so far, writes it as one
-// transaction and wakes the others. Writes that arrive meanwhile form the
-// next batch, so batches grow with the load and a lone writer never waits.
+// Leader/follower group commit: each caller queues its write; one that finds
+// no batch in progress leads: it takes everything queued so far, writes it as
+// one transaction, wakes exactly the callers whose writes were in it, and
+// hands the lead to the oldest write queued meanwhile. So batches grow with
+// the load, a lone writer never waits, and nobody is woken for nothing.
+// States change and wakes happen under group_mu_, so a caller cannot return
+// (and destroy its GroupOp) before the leader is done with it.
 Status DbPool::RunGrouped(std::function<void(Db&)> run) {
   GroupOp me;
   me.run = std::move(run);
   std::unique_lock<std::mutex> lock(group_mu_);
   group_queue_.push_back(&me);
-  while (!me.done) {
-    if (group_leader_) {
-      group_cv_.wait(lock);
-      continue;
-    }
+  if (group_leader_) {
+    me.wake.wait(lock, [&] { return me.state != GroupOp::State::kQueued; });
+  } else {
     group_leader_ = true;
-    std::vector<GroupOp*> batch(group_queue_.begin(), group_queue_.end());
+    me.state = GroupOp::State::kLead;
+  }
+  if (me.state == GroupOp::State::kLead) {
+    std::vector<GroupOp*> batch(group_queue_.begin(), group_queue_.end());  // includes me
     group_queue_.clear();
     lock.unlock();
     WriteBatch(batch);
     lock.lock();
-    for (GroupOp* op : batch) op->done = true;
-    group_leader_ = false;
-    group_cv_.notify_all();
+    for (GroupOp* op : batch) {
+      op->state = GroupOp::State::kDone;
+      if (op != &me) op->wake.notify_one();
+    }
+    if (group_queue_.empty()) {
+      group_leader_ = false;
+    } else {
+      GroupOp* next = group_queue_.front();
+      next->state = GroupOp::State::kLead;
+      next->wake.notify_one();
+    }
   }
+  lock.unlock();
   if (me.thrown) std::rethrow_exception(me.thrown);
   return me.status;
 }

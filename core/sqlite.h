@@ -217,7 +217,8 @@ class DbPool {
     std::function<void(Db&)> run;
     Status status;
     std::exception_ptr thrown;
-    bool done = false;
+    enum class State { kQueued, kLead, kDone } state = State::kQueued;  // guarded by group_mu_
+    std::condition_variable wake;  // waited on with group_mu_
   };
   Status RunGrouped(std::function<void(Db&)> run);
   void WriteBatch(const std::vector<GroupOp*>& batch);
@@ -232,8 +233,7 @@ class DbPool {
   bool in_memory_;
   PoolOptions options_;
   std::mutex write_mu_;
-  std::mutex group_mu_;  // guards group_queue_ and group_leader_
-  std::condition_variable group_cv_;
+  std::mutex group_mu_;  // guards group_queue_, group_leader_ and every queued GroupOp::state
   std::deque<GroupOp*> group_queue_;
   bool group_leader_ = false;
   std::unique_ptr<Db> writer_;

@@ -384,7 +384,7 @@ core::Result<Projection> ParseProjection(const std::string& attributes, const st
   return p;
 }
 
-Json Project(const Json& full, const Projection& projection, ResourceKind kind) {
+Json Project(Json full, const Projection& projection, ResourceKind kind) {
   if (projection.empty()) return full;
   const auto& reg = SchemaRegistry::Default();
   const auto& rt = reg.ResourceType(kind);

@@ -64,6 +64,6 @@ struct Projection {
 };
 core::Result<Projection> ParseProjection(const std::string& attributes, const std::string& excluded,
                                          ResourceKind kind);
-core::Json Project(const core::Json& full, const Projection& projection, ResourceKind kind);
+core::Json Project(core::Json full, const Projection& projection, ResourceKind kind);
 
 }  // namespace scim

@@ -273,7 +273,7 @@ Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, cons
   // 8 readers serve the 32 HTTP workers, which bounds what the caches take.
   core::PoolOptions options;
   options.durable = true;
-  options.writer_cache_kib = 32 * 1024;
+  options.writer_cache_kib = 16 * 1024;
   options.reader_cache_kib = 4096;
   options.max_readers = 8;
   auto pool = core::DbPool::Open(path, StoreMigrations(), options);
@@ -284,14 +284,17 @@ Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, cons
 // ---- Users ----------------------------------------------------------------
 
 Result<StoredUser> ScimStore::CreateUser(const Json& data) {
+  // Everything that needs no database is done before taking the writer, so
+  // concurrent creates prepare in parallel and the serialised part is SQL only.
+  StoredUser u;
+  u.meta.id = ids_.NewUuid();
+  u.meta.created = u.meta.last_modified = core::FormatIso8601(clock_.Now());
+  u.meta.version = 1;
+  u.data = data;
+  const std::string text = core::DumpCompact(data);
   return pool_->WriteGrouped([&](Db& db) -> Result<StoredUser> {
     core::Transaction tx(db);
     TRY_STATUS(tx.begin_status());
-    StoredUser u;
-    u.meta.id = ids_.NewUuid();
-    u.meta.created = u.meta.last_modified = core::FormatIso8601(clock_.Now());
-    u.meta.version = 1;
-    u.data = data;
     auto st = Prep(db,
                    "INSERT INTO users(id, user_name, external_id, display_name, active, created, last_modified, "
                    "version, data) VALUES(?,?,?,?,?,?,?,?,?)");
@@ -302,14 +305,14 @@ Result<StoredUser> ScimStore::CreateUser(const Json& data) {
     if (data.contains("displayName")) s.Bind(4, StringOr(data, "displayName")); else s.BindNull(4);
     auto active = data.find("active");
     s.Bind(5, static_cast<int64_t>(active == data.end() || !active->is_boolean() || active->get<bool>()));
-    s.Bind(6, u.meta.created).Bind(7, u.meta.last_modified).Bind(8, u.meta.version).Bind(9, core::DumpCompact(data));
+    s.Bind(6, u.meta.created).Bind(7, u.meta.last_modified).Bind(8, u.meta.version).Bind(9, text);
     if (auto r = s.Exec(); !r.ok()) {
       return Conflict(r.error().code, "userName '" + StringOr(data, "userName") + "' is already in use", r.error().detail);
     }
     int64_t pk = db.LastInsertRowId();
     TRY_STATUS(WriteUserValues(db, pk, data));
     TRY_STATUS(tx.Commit());
-    return u;
+    return std::move(u);
   });
 }
 
