@@ -99,7 +99,7 @@ kill "$BARE"; wait "$BARE" 2>/dev/null || true
 
 # ---- the real server -------------------------------------------------------------
 start_server() {  # [extra server flags...]; sets SERVER (pid) and READY_MS
-  warm
+  warm; sleep 1  # let the page cache settle after reading the store
   local t0; t0=$(now_ms)
   "$BIN" --log-level warn scim-server --data-dir "$DATA" --token "$TOKEN" --port "$SCIM_PORT" \
     --groups-without-encryption "$@" >"$OUT/server.log" 2>&1 & SERVER=$!; PIDS+=($SERVER)
@@ -110,10 +110,14 @@ stop_server() { kill -TERM "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
 
 log "starting the SCIM server on the $USERS-user store"
 start_server; START_MS=$READY_MS
-# Start twice: the first start also pages the binary and the store in from
-# disk; the second is the server's own start-up cost.
-stop_server
-start_server; START_MS2=$READY_MS
+# The first start also pages the binary in; three more starts show the
+# server's own start-up cost (their median is the figure checked).
+RESTARTS=()
+for _ in 1 2 3; do
+  stop_server
+  start_server; RESTARTS+=("$READY_MS")
+done
+START_MS2=$(printf '%s\n' "${RESTARTS[@]}" | sort -n | sed -n 2p)
 RSS_READY=$(rss_kb "$SERVER" VmRSS)
 log "ready after ${START_MS} ms / ${START_MS2} ms, RSS ${RSS_READY} kB"
 
@@ -216,7 +220,7 @@ O_LARGE=$(field "$O_NAME ${SIZES[-1]} members" 3)
     echo "| $n | $r | $p5 | $p9 | $q | $e | \`$c\` |"
   done
   echo
-  echo "Start to ready (process start until /ServiceProviderConfig answers 200, polled every millisecond): first start ${START_MS} ms (pages the binary and store in), second start ${START_MS2} ms."
+  echo "Start to ready (process start until /ServiceProviderConfig answers 200, polled every millisecond): first start ${START_MS} ms (pages the binary in), then ${RESTARTS[*]} ms (median ${START_MS2} ms)."
   echo "Resident memory of the server: $(( RSS_READY / 1024 )) MB when ready, $(( RSS_NOW / 1024 )) MB after all runs, peak (VmHWM, the larger of the two server processes the runs used) $(( RSS_PEAK / 1024 )) MB."
   echo "Bulk measured: $BULK_MODE."
   echo
@@ -229,7 +233,7 @@ O_LARGE=$(field "$O_NAME ${SIZES[-1]} members" 3)
   echo "| POST /Users ≥ 5,000/s, durable in WAL | $POST_RPS req/s; after \`kill -9\` right after the run, $STORED users stored for $ACKED acknowledged | $(verdict ge "$POST_RPS" 5000) |"
   echo "| membership PATCH cost independent of group size (\`excludedAttributes=members\`) | p50 $P_SMALL ms (${SIZES[0]}), $P_10K ms (10,000), $P_LARGE ms (${SIZES[-1]}) | $(verdict le "$P_LARGE" "$(awk -v a="$P_SMALL" 'BEGIN{print a * 2 + 0.5}')") |"
   echo "| the same for Okta's exact request, 204 setting | p50 $O_SMALL ms (${SIZES[0]}), $O_10K ms (10,000), $O_LARGE ms (${SIZES[-1]}) | $(verdict le "$O_LARGE" "$(awk -v a="$O_SMALL" 'BEGIN{print a * 2 + 0.5}')") |"
-  echo "| start to ready ≤ 100 ms on $USERS users | $START_MS ms / $START_MS2 ms | $(verdict le "$START_MS2" 100) |"
+  echo "| start to ready ≤ 100 ms on $USERS users | first start $START_MS ms, median of three restarts $START_MS2 ms | $(verdict le "$START_MS2" 100) |"
   echo "| memory ≤ 100 MB at $USERS users | peak RSS $RSS_MB MB | $(verdict le "$RSS_MB" 100) |"
   echo
   if [ -f "$ROOT/bench/ANALYSIS.md" ]; then cat "$ROOT/bench/ANALYSIS.md"; fi

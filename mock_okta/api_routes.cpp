@@ -18,19 +18,6 @@ using core::Json;
 
 namespace {
 
-constexpr const char* kJson = "application/json";
-
-void SendError(httplib::Response& res, const core::Error& e) {
-  OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
-  res.status = oe.status;
-  res.set_content(core::DumpCompact(oe.body), kJson);
-}
-
-void SendJson(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(core::DumpCompact(body), kJson);
-}
-
 template <class T, class F>
 void Reply(httplib::Response& res, const core::Result<T>& r, F render, int status = 200) {
   if (!r.ok()) return SendError(res, r.error());
@@ -42,13 +29,7 @@ void ReplyStatus(httplib::Response& res, const core::Status& s, int status = 204
   res.status = status;
 }
 
-core::Result<Json> Body(const httplib::Request& req) {
-  if (req.body.empty()) return Json::object();
-  auto j = core::ParseJson(req.body);
-  if (!j.ok()) return j.error();
-  if (!j->is_object()) return core::MakeError(core::ErrorCode::kInvalidSyntax, "body must be a JSON object");
-  return j;
-}
+core::Result<Json> Body(const httplib::Request& req) { return ObjectBody(req); }
 
 bool QueryFlag(const httplib::Request& req, const char* key, bool def) {
   if (!req.has_param(key)) return def;

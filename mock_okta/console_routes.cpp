@@ -2,17 +2,13 @@
 
 #include "core/http.h"
 #include "core/json_util.h"
+#include "mock_okta/okta_error.h"
 
 namespace okta {
 
 using core::Json;
 
 namespace {
-
-void SendJson(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(core::DumpCompact(body), "application/json");
-}
 
 // Forwards the request to `target` (an absolute URL) and copies the answer back.
 void Forward(const httplib::Request& req, httplib::Response& res, const std::string& target,

@@ -1,5 +1,7 @@
 #include "mock_okta/okta_error.h"
 
+#include "core/log.h"
+
 namespace okta {
 
 using core::ErrorCode;
@@ -45,6 +47,24 @@ OktaError RenderOktaError(const core::Error& e, const std::string& id) {
 
 OktaError MethodNotAllowed(const std::string& id) {
   return Make(405, "E0000022", "The endpoint does not support the provided HTTP method", Json::array(), id);
+}
+
+void SendError(httplib::Response& res, const core::Error& e) {
+  OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
+  SendJson(res, oe.status, oe.body);
+}
+
+void SendJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(core::DumpCompact(body), "application/json");
+}
+
+core::Result<Json> ObjectBody(const httplib::Request& req) {
+  if (req.body.empty()) return Json::object();
+  auto j = core::ParseJson(req.body);
+  if (!j.ok()) return j.error();
+  if (!j->is_object()) return core::MakeError(ErrorCode::kInvalidSyntax, "body must be a JSON object");
+  return j;
 }
 
 }  // namespace okta

@@ -1,6 +1,8 @@
 // The one place that turns a core::Error into Okta's error JSON and status.
 #pragma once
 
+#include <httplib.h>
+
 #include <string>
 
 #include "core/json_util.h"
@@ -20,5 +22,14 @@ struct OktaError {
 OktaError RenderOktaError(const core::Error& e, const std::string& error_id);
 // 405 E0000022 and 404 E0000007 for unknown routes.
 OktaError MethodNotAllowed(const std::string& error_id);
+
+// Route helpers shared by the /api/v1, /sandbox and console routes.
+// Writes e as Okta's error JSON with a fresh errorId.
+void SendError(httplib::Response& res, const core::Error& e);
+// Writes body as application/json.
+void SendJson(httplib::Response& res, int status, const core::Json& body);
+// The request's JSON object body; an empty body is {}. Errors: kInvalidSyntax
+// (not JSON, or not an object).
+core::Result<core::Json> ObjectBody(const httplib::Request& req);
 
 }  // namespace okta

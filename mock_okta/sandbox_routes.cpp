@@ -9,21 +9,7 @@ namespace okta {
 using core::Json;
 
 namespace {
-constexpr const char* kJson = "application/json";
-
-void SendError(httplib::Response& res, const core::Error& e) {
-  OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
-  res.status = oe.status;
-  res.set_content(core::DumpCompact(oe.body), kJson);
-}
-void SendJson(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(core::DumpCompact(body), kJson);
-}
-core::Result<Json> Body(const httplib::Request& req) {
-  if (req.body.empty()) return Json::object();
-  return core::ParseJson(req.body);
-}
+core::Result<Json> Body(const httplib::Request& req) { return ObjectBody(req); }
 }  // namespace
 
 void RegisterSandboxRoutes(httplib::Server& s, const RouteContext& ctx) {

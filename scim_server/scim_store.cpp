@@ -101,36 +101,34 @@ void ReadMeta(const Stmt& st, ResourceMeta& meta) {
   meta.version = st.ColumnInt(4);
 }
 
-Result<std::vector<GroupRef>> LoadUserGroups(Db& db, int64_t user_pk) {
-  auto st = Prep(db,
-                 "SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.pk = m.group_pk "
-                 "WHERE m.user_pk = ? ORDER BY g.pk");
+// Runs a cached query with one integer parameter and maps every row.
+template <class T, class MapRow>
+Result<std::vector<T>> CollectRows(Db& db, const char* sql, int64_t param, MapRow map_row) {
+  auto st = Prep(db, sql);
   if (!st.ok()) return st.error();
-  (*st)->Bind(1, user_pk);
-  std::vector<GroupRef> out;
+  (*st)->Bind(1, param);
+  std::vector<T> out;
   while (true) {
     auto row = (*st)->Step();
     if (!row.ok()) return row.error();
     if (!*row) break;
-    out.push_back({(*st)->ColumnText(0), (*st)->ColumnText(1)});
+    out.push_back(map_row(**st));
   }
   return out;
 }
 
+Result<std::vector<GroupRef>> LoadUserGroups(Db& db, int64_t user_pk) {
+  return CollectRows<GroupRef>(db,
+                               "SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.pk = m.group_pk "
+                               "WHERE m.user_pk = ? ORDER BY g.pk",
+                               user_pk, [](const Stmt& s) { return GroupRef{s.ColumnText(0), s.ColumnText(1)}; });
+}
+
 Result<std::vector<MemberRef>> LoadMembers(Db& db, int64_t group_pk) {
-  auto st = Prep(db,
-                 "SELECT u.id, COALESCE(NULLIF(u.display_name, ''), u.user_name) FROM group_members m "
-                 "JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = ? ORDER BY u.pk");
-  if (!st.ok()) return st.error();
-  (*st)->Bind(1, group_pk);
-  std::vector<MemberRef> out;
-  while (true) {
-    auto row = (*st)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back({(*st)->ColumnText(0), (*st)->ColumnText(1)});
-  }
-  return out;
+  return CollectRows<MemberRef>(db,
+                                "SELECT u.id, COALESCE(NULLIF(u.display_name, ''), u.user_name) FROM group_members m "
+                                "JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = ? ORDER BY u.pk",
+                                group_pk, [](const Stmt& s) { return MemberRef{s.ColumnText(0), s.ColumnText(1)}; });
 }
 
 // Loads one user by public id; kNotFound when absent.
@@ -196,17 +194,9 @@ Status CheckVersion(const ResourceMeta& meta, std::optional<int64_t> expected) {
 }
 
 Result<std::vector<std::string>> MemberIds(Db& db, int64_t group_pk) {
-  auto st = Prep(db, "SELECT u.id FROM group_members m JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = ? ORDER BY u.pk");
-  if (!st.ok()) return st.error();
-  (*st)->Bind(1, group_pk);
-  std::vector<std::string> out;
-  while (true) {
-    auto row = (*st)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back((*st)->ColumnText(0));
-  }
-  return out;
+  return CollectRows<std::string>(
+      db, "SELECT u.id FROM group_members m JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = ? ORDER BY u.pk",
+      group_pk, [](const Stmt& s) { return s.ColumnText(0); });
 }
 
 // Adds one member; returns true when it was not a member before.
