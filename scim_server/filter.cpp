@@ -418,49 +418,6 @@ bool IsEmptyValue(const Json& v) {
          (v.is_array() && v.empty()) || (v.is_object() && v.empty());
 }
 
-// Checks that `op` and the literal suit the attribute's type. Shared in
-// spirit with filter_sql.cpp, which applies the same rules.
-std::optional<Error> CheckOperands(const AttributeDef& def, CompareOp op, const Json& literal,
-                                   const std::string& name) {
-  if (op == CompareOp::kPr) return std::nullopt;
-  std::string op_name = CompareOpName(op);
-  if (def.type == AttrType::kComplex) {
-    return FilterError("operator '" + op_name + "' does not apply to complex attribute '" + name + "'");
-  }
-  if (literal.is_null()) {
-    if (op == CompareOp::kEq || op == CompareOp::kNe) return std::nullopt;
-    return FilterError("operator '" + op_name + "' cannot compare '" + name + "' with null");
-  }
-  bool ordering = op == CompareOp::kGt || op == CompareOp::kGe || op == CompareOp::kLt || op == CompareOp::kLe;
-  bool substring = op == CompareOp::kCo || op == CompareOp::kSw || op == CompareOp::kEw;
-  switch (def.type) {
-    case AttrType::kBoolean:
-      if (ordering || substring) {
-        return FilterError("operator '" + op_name + "' does not apply to boolean attribute '" + name + "'");
-      }
-      if (!literal.is_boolean()) return FilterError("'" + name + "' is boolean; compare it with true or false");
-      return std::nullopt;
-    case AttrType::kInteger:
-    case AttrType::kDecimal:
-      if (substring) {
-        return FilterError("operator '" + op_name + "' does not apply to numeric attribute '" + name + "'");
-      }
-      if (!literal.is_number()) return FilterError("'" + name + "' is numeric; compare it with a number");
-      return std::nullopt;
-    case AttrType::kDateTime:
-      if (substring) {
-        return FilterError("operator '" + op_name + "' does not apply to dateTime attribute '" + name + "'");
-      }
-      if (!literal.is_string() || !core::ParseIso8601(literal.get<std::string>())) {
-        return FilterError("'" + name + "' is a dateTime; compare it with a string such as \"2024-01-01T00:00:00Z\"");
-      }
-      return std::nullopt;
-    default:
-      if (!literal.is_string()) return FilterError("'" + name + "' is a string; compare it with a quoted string");
-      return std::nullopt;
-  }
-}
-
 int Sign(double d) { return d < 0 ? -1 : (d > 0 ? 1 : 0); }
 
 bool OrderingHolds(CompareOp op, int cmp) {
@@ -598,6 +555,47 @@ void CollectValues(const Target& target, const AttributeDef** leaf, std::vector<
 
 }  // namespace
 
+std::optional<Error> CheckFilterOperands(const AttributeDef& def, CompareOp op, const Json& literal,
+                                   const std::string& name) {
+  if (op == CompareOp::kPr) return std::nullopt;
+  std::string op_name = CompareOpName(op);
+  if (def.type == AttrType::kComplex) {
+    return FilterError("operator '" + op_name + "' does not apply to complex attribute '" + name + "'");
+  }
+  if (literal.is_null()) {
+    if (op == CompareOp::kEq || op == CompareOp::kNe) return std::nullopt;
+    return FilterError("operator '" + op_name + "' cannot compare '" + name + "' with null");
+  }
+  bool ordering = op == CompareOp::kGt || op == CompareOp::kGe || op == CompareOp::kLt || op == CompareOp::kLe;
+  bool substring = op == CompareOp::kCo || op == CompareOp::kSw || op == CompareOp::kEw;
+  switch (def.type) {
+    case AttrType::kBoolean:
+      if (ordering || substring) {
+        return FilterError("operator '" + op_name + "' does not apply to boolean attribute '" + name + "'");
+      }
+      if (!literal.is_boolean()) return FilterError("'" + name + "' is boolean; compare it with true or false");
+      return std::nullopt;
+    case AttrType::kInteger:
+    case AttrType::kDecimal:
+      if (substring) {
+        return FilterError("operator '" + op_name + "' does not apply to numeric attribute '" + name + "'");
+      }
+      if (!literal.is_number()) return FilterError("'" + name + "' is numeric; compare it with a number");
+      return std::nullopt;
+    case AttrType::kDateTime:
+      if (substring) {
+        return FilterError("operator '" + op_name + "' does not apply to dateTime attribute '" + name + "'");
+      }
+      if (!literal.is_string() || !core::ParseIso8601(literal.get<std::string>())) {
+        return FilterError("'" + name + "' is a dateTime; compare it with a string such as \"2024-01-01T00:00:00Z\"");
+      }
+      return std::nullopt;
+    default:
+      if (!literal.is_string()) return FilterError("'" + name + "' is a string; compare it with a quoted string");
+      return std::nullopt;
+  }
+}
+
 const char* CompareOpName(CompareOp op) {
   switch (op) {
     case CompareOp::kEq: return "eq";
@@ -667,7 +665,7 @@ core::Result<bool> EvaluateFilter(const FilterNode& filter, const Json& object, 
       const AttributeDef* leaf = nullptr;
       std::vector<const Json*> values;
       CollectValues(*target, &leaf, &values);
-      if (auto error = CheckOperands(*leaf, filter.op, filter.value, filter.path.ToString())) return *error;
+      if (auto error = CheckFilterOperands(*leaf, filter.op, filter.value, filter.path.ToString())) return *error;
       if (filter.value.is_null() && filter.op == CompareOp::kEq) {
         // Absent: no value at all, or every value empty.
         for (const Json* v : values) {

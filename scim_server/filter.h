@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,5 +55,13 @@ core::Result<PatchPath> ParsePatchPath(std::string_view text);
 // its sub-attributes. Unknown attributes → kInvalidFilter.
 core::Result<bool> EvaluateFilter(const FilterNode& filter, const Json& object, ResourceKind kind,
                                   const AttributeDef* parent = nullptr);
+
+// Whether `op` and `literal` suit the attribute's type (no ordering or
+// substring on booleans, no substring on numbers and dates, a number for a
+// number, a valid ISO 8601 string for a dateTime, null only with eq/ne).
+// Both the evaluator and the SQL compiler (filter_sql.cpp) apply it, so they
+// accept and refuse the same filters. `name` is the attribute as written.
+std::optional<core::Error> CheckFilterOperands(const AttributeDef& def, CompareOp op, const core::Json& literal,
+                                               const std::string& name);
 
 }  // namespace scim

@@ -220,9 +220,6 @@ Frag WrapElements(const ElementSource& src, const Frag& cond) {
   return cond;
 }
 
-bool IsOrdering(CompareOp op) {
-  return op == CompareOp::kGt || op == CompareOp::kGe || op == CompareOp::kLt || op == CompareOp::kLe;
-}
 bool IsSubstring(CompareOp op) { return op == CompareOp::kCo || op == CompareOp::kSw || op == CompareOp::kEw; }
 
 const char* SqlOperator(CompareOp op) {
@@ -234,46 +231,6 @@ const char* SqlOperator(CompareOp op) {
     case CompareOp::kLt: return " < ";
     case CompareOp::kLe: return " <= ";
     default: return " = ";
-  }
-}
-
-// The same operator/literal rules as EvaluateFilter (filter.cpp).
-std::optional<Error> CheckOperands(const AttributeDef& def, CompareOp op, const Json& literal,
-                                   const std::string& name) {
-  if (op == CompareOp::kPr) return std::nullopt;
-  std::string op_name = CompareOpName(op);
-  if (def.type == AttrType::kComplex) {
-    return FilterError("operator '" + op_name + "' does not apply to complex attribute '" + name + "'");
-  }
-  if (literal.is_null()) {
-    if (op == CompareOp::kEq || op == CompareOp::kNe) return std::nullopt;
-    return FilterError("operator '" + op_name + "' cannot compare '" + name + "' with null");
-  }
-  switch (def.type) {
-    case AttrType::kBoolean:
-      if (IsOrdering(op) || IsSubstring(op)) {
-        return FilterError("operator '" + op_name + "' does not apply to boolean attribute '" + name + "'");
-      }
-      if (!literal.is_boolean()) return FilterError("'" + name + "' is boolean; compare it with true or false");
-      return std::nullopt;
-    case AttrType::kInteger:
-    case AttrType::kDecimal:
-      if (IsSubstring(op)) {
-        return FilterError("operator '" + op_name + "' does not apply to numeric attribute '" + name + "'");
-      }
-      if (!literal.is_number()) return FilterError("'" + name + "' is numeric; compare it with a number");
-      return std::nullopt;
-    case AttrType::kDateTime:
-      if (IsSubstring(op)) {
-        return FilterError("operator '" + op_name + "' does not apply to dateTime attribute '" + name + "'");
-      }
-      if (!literal.is_string() || !core::ParseIso8601(literal.get<std::string>())) {
-        return FilterError("'" + name + "' is a dateTime; compare it with a string such as \"2024-01-01T00:00:00Z\"");
-      }
-      return std::nullopt;
-    default:
-      if (!literal.is_string()) return FilterError("'" + name + "' is a string; compare it with a quoted string");
-      return std::nullopt;
   }
 }
 
@@ -478,7 +435,7 @@ Result<Located> Locate(const AttrPath& written, ResourceKind kind) {
 // `eq null` / `ne null` as absence / presence.
 Result<Frag> CompileComparison(const Operand& x, const ElementSource* elements, CompareOp op, const Json& literal,
                                const std::string& name) {
-  if (auto error = CheckOperands(*x.def, op, literal, name)) return *error;
+  if (auto error = CheckFilterOperands(*x.def, op, literal, name)) return *error;
   bool null_literal = op != CompareOp::kPr && literal.is_null();
   auto cond = Condition(x, null_literal ? CompareOp::kPr : op, literal, name);
   if (!cond.ok()) return cond;
