@@ -367,12 +367,24 @@ Result<StoredUser> ScimStore::ModifyUser(const std::string& id, const UserMutato
 }
 
 Status ScimStore::DeleteUser(const std::string& id, std::optional<int64_t> expected) {
-  return pool_->WriteGrouped([&](Db& db) -> Status {
+  auto remove = [&](Db& db) -> Status {
     core::Transaction tx(db);
     TRY_STATUS(tx.begin_status());
     auto row = LoadUser(db, id, /*with_groups=*/false);
     if (!row.ok()) return row.error();
     TRY_STATUS(CheckVersion(row->user.meta, expected));
+    struct Membership {
+      int64_t pk;
+      std::string id;
+    };
+    std::vector<Membership> groups;
+    if (group_hook_) {
+      auto found = CollectRows<Membership>(
+          db, "SELECT g.pk, g.id FROM group_members m JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk = ? ORDER BY g.pk",
+          row->pk, [](const Stmt& s) { return Membership{s.ColumnInt(0), s.ColumnText(1)}; });
+      if (!found.ok()) return found.error();
+      groups = std::move(*found);
+    }
     // Memberships and side-table rows go with the user (ON DELETE CASCADE);
     // each affected group gets a new version, since its members changed.
     auto touch = Prep(db,
@@ -385,8 +397,21 @@ Status ScimStore::DeleteUser(const std::string& id, std::optional<int64_t> expec
     if (!st.ok()) return st.error();
     (*st)->Bind(1, row->pk);
     TRY_STATUS((*st)->Exec());
+    // Leaving a group this way is a membership change like any other: the
+    // group-write hook revokes the user and rotates each group's key (the
+    // user's wrapped keys went with the row). If it fails, nothing is deleted.
+    for (const auto& g : groups) {
+      GroupWriteEvent ev{GroupWriteEvent::Kind::kUpdate, g.id, {}, {id}, {}};
+      ev.remaining = [&db, pk = g.pk] { return MemberIds(db, pk); };
+      auto keys = group_hook_(ev);
+      if (!keys.ok()) return keys.error();
+      TRY_STATUS(ApplyGroupKeys(db, g.pk, {}, *keys));
+    }
     return tx.Commit();
-  });
+  };
+  // With a hook a delete may call out (the encryption service): keep it out
+  // of group commit so other writers do not wait on it.
+  return group_hook_ ? pool_->Write(remove) : pool_->WriteGrouped(remove);
 }
 
 namespace {

@@ -114,13 +114,23 @@ TEST_CASE("with the service active, members get the group key wrapped to their d
     CHECK(Unwrap(s, gid, k) == k2);
   }
 
+  // Deleting a member user is leaving the group too: revoked, and the key rotates again.
+  REQUIRE(s.Delete("/Users/" + b).status == 204);
+  keys = admin.Get("/admin/api/groups/" + gid + "/keys")["members"];
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0]["memberId"] == c);
+  CHECK(keys[0]["keyVersion"] == 3);
+  std::string k3 = Unwrap(s, gid, keys[0]);
+  CHECK(k3 != k2);
+  CHECK(s.Get("/Groups/" + gid).json["members"].size() == 1);
+
   // No plaintext group key in the SCIM store's files, raw or base64.
   std::string store_bytes;
   for (const char* f : {"scim.db", "scim.db-wal"}) {
     if (std::filesystem::exists(dir / f)) store_bytes += ReadFile(dir / f);
   }
   REQUIRE_FALSE(store_bytes.empty());
-  for (const auto& key : {k1, k2}) {
+  for (const auto& key : {k1, k2, k3}) {
     CHECK(store_bytes.find(key) == std::string::npos);
     CHECK(store_bytes.find(core::Base64Encode(key)) == std::string::npos);
   }
@@ -154,6 +164,13 @@ TEST_CASE("when the service goes down mid-way no partial membership is stored, a
     auto r = s.Send("PATCH", "/Groups/" + gid, add_two);
     CHECK(r.status == 503);
     CHECK(r.json["detail"].get<std::string>().find("HTTP 500") != std::string::npos);
+    // Deleting a member user needs its key revoked: refused too, and the user stays.
+    auto del = s.Delete("/Users/" + a);
+    CHECK(del.status == 503);
+    CHECK(s.Get("/Users/" + a).status == 200);
+    CHECK(s.Delete("/Users/" + c).status == 204);  // in no group: nothing to revoke
+    c = s.CreateUser("c@example.com");
+    add_two = PatchBody("add", "members", {{{"value", b}}, {{"value", c}}});
   }
   SECTION("stopped: connection refused") {
     stub.Stop();
