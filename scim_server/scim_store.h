@@ -1,7 +1,8 @@
 // ScimStore: Users and Groups in SQLite (layout in store_schema.h).
 // Every write is one transaction; a failed write changes nothing.
-// Thread-safe: writes are serialised on one connection, reads use per-thread
-// connections for a file store.
+// Thread-safe: writes are serialised on one connection (User writes through
+// group commit), reads borrow one of a bounded pool of read connections for a
+// file store. Commits are synced (synchronous=FULL) before a write returns.
 #pragma once
 
 #include <functional>

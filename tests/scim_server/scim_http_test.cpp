@@ -421,3 +421,32 @@ TEST_CASE("/Bulk over HTTP creates a user and a group that references it by bulk
   CHECK(spc.json["bulk"]["maxOperations"] == 1000);
   CHECK(s.Send("POST", "/Bulk", "{not json").status == 400);
 }
+
+TEST_CASE("/Bulk over HTTP: a failed operation changes nothing, the ones around it are stored", "[scim][http][bulk]") {
+  // The route runs every operation in one transaction with a savepoint each.
+  TestServer s;
+  s.CreateUser("taken@example.com");
+  auto user_op = [](const std::string& bulk_id, const std::string& name) {
+    return Json{{"method", "POST"}, {"path", "/Users"}, {"bulkId", bulk_id}, {"data", {{"userName", name}}}};
+  };
+  Json req = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}},
+              {"Operations",
+               {user_op("a", "first@example.com"), user_op("b", "TAKEN@example.com"), user_op("c", "third@example.com"),
+                {{"method", "PATCH"}, {"path", "/Users/bulkId:b"},
+                 {"data", {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                           {"Operations", {{{"op", "replace"}, {"value", {{"active", false}}}}}}}}}}}};
+  auto r = s.Post("/Bulk", req);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json["Operations"].size() == 4);
+  CHECK(r.json["Operations"][0]["status"] == "201");
+  CHECK(r.json["Operations"][1]["status"] == "409");
+  CHECK(r.json["Operations"][1]["response"]["scimType"] == "uniqueness");
+  CHECK(r.json["Operations"][2]["status"] == "201");
+  CHECK(r.json["Operations"][3]["status"] == "409");  // refers to the failed POST
+  auto all = s.Get("/Users?sortBy=userName");
+  REQUIRE(all.json["totalResults"] == 3);
+  CHECK(all.json["Resources"][0]["userName"] == "first@example.com");
+  CHECK(all.json["Resources"][1]["userName"] == "taken@example.com");
+  CHECK(all.json["Resources"][1]["active"] == true);
+  CHECK(all.json["Resources"][2]["userName"] == "third@example.com");
+}
