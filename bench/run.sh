@@ -127,12 +127,17 @@ run_wrk "GET /Users?filter=userName eq" filter_username.lua "$S" "$CONNS" "$THRE
 run_wrk "userName eq, one connection (latency)" filter_username.lua "$S" 1 1 "$DURATION"
 run_wrk "GET /Users?filter=emails.value co" filter_emails_co.lua "$S" 1 1 "$DURATION"
 PATCH_S=5
-i=0
-for size in "${SIZES[@]}"; do
-  BENCH_GROUP=${GROUP_IDS[$i]} BENCH_PATCH_QUERY='?excludedAttributes=members' \
-    run_wrk "PATCH /Groups/{id}?excludedAttributes=members, member add/remove, $size members" patch_members.lua "$S" 1 1 "$PATCH_S"
-  i=$((i + 1))
-done
+patch_runs() {  # label query: one membership PATCH run per group size
+  local label=$1 query=$2 i=0 size
+  for size in "${SIZES[@]}"; do
+    BENCH_GROUP=${GROUP_IDS[$i]} BENCH_PATCH_QUERY=$query \
+      run_wrk "$label $size members" patch_members.lua "$S" 1 1 "$PATCH_S"
+    i=$((i + 1))
+  done
+}
+P_NAME="PATCH /Groups/{id}?excludedAttributes=members, member add/remove,"
+O_NAME="PATCH /Groups/{id} as Okta sends it, 204 (--group-patch-response no-content),"
+patch_runs "$P_NAME" '?excludedAttributes=members'
 # The default answer (200 with the whole group) lists every member: O(members) by design.
 BENCH_GROUP=${GROUP_IDS[1]} BENCH_PATCH_QUERY='' \
   run_wrk "PATCH /Groups/{id} with no query (200 lists all members), 10000 members" patch_members.lua "$S" 1 1 "$PATCH_S"
@@ -164,12 +169,7 @@ stop_server
 # Okta's exact membership PATCH (no query) against the 204 setting.
 log "restarting the SCIM server with --group-patch-response no-content"
 start_server --group-patch-response no-content
-i=0
-for size in "${SIZES[@]}"; do
-  BENCH_GROUP=${GROUP_IDS[$i]} BENCH_PATCH_QUERY='' \
-    run_wrk "PATCH /Groups/{id} as Okta sends it, 204 (--group-patch-response no-content), $size members" patch_members.lua "$S" 1 1 "$PATCH_S"
-  i=$((i + 1))
-done
+patch_runs "$O_NAME" ''
 stop_server
 if [ "$BULK_STATUS" != 200 ]; then
   # /Bulk is not routed in this server build: measure the same engine and
@@ -194,11 +194,9 @@ GET_PCT=$(awk -v a="$GET_RPS" -v b="$CEIL" 'BEGIN { printf "%.0f", (b > 0 ? 100 
 UN_P99=$(field "userName eq, one connection (latency)" 4)
 POST_RPS=$(field "POST /Users" 2)
 RSS_MB=$(( RSS_PEAK / 1024 ))
-P_NAME="PATCH /Groups/{id}?excludedAttributes=members, member add/remove,"
 P_SMALL=$(field "$P_NAME ${SIZES[0]} members" 3)
 P_10K=$(field "$P_NAME 10000 members" 3)
 P_LARGE=$(field "$P_NAME ${SIZES[-1]} members" 3)
-O_NAME="PATCH /Groups/{id} as Okta sends it, 204 (--group-patch-response no-content),"
 O_SMALL=$(field "$O_NAME ${SIZES[0]} members" 3)
 O_10K=$(field "$O_NAME 10000 members" 3)
 O_LARGE=$(field "$O_NAME ${SIZES[-1]} members" 3)

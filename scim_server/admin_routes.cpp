@@ -32,6 +32,17 @@ std::optional<int64_t> IntParam(const httplib::Request& req, const char* name, i
   return n;
 }
 
+// The page the admin panel asks for (count 200 by default, at most 1000), or
+// nullopt when count or startIndex is malformed.
+std::optional<ListQuery> PageQuery(const httplib::Request& req) {
+  auto count = IntParam(req, "count", 200), start = IntParam(req, "startIndex", 1);
+  if (!count || !start) return std::nullopt;
+  ListQuery q;
+  q.count = std::min<int64_t>(*count, 1000);
+  q.start_index = std::max<int64_t>(*start, 1);
+  return q;
+}
+
 Json GateJson(const GroupGateStatus& st) {
   return {{"mode", st.mode == GroupGateMode::kOpen ? "open" : "encryption"},
           {"enabled", st.enabled},
@@ -109,26 +120,18 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
   });
   // The provisioned users and groups, as the admin panel lists them.
   server.Get("/admin/api/users", [ctx](Req req, Res res) {
-    ListQuery q;
-    auto count = IntParam(req, "count", 200), start = IntParam(req, "startIndex", 1);
-    if (!count || !start)
-      return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
-    q.count = std::min<int64_t>(*count, 1000);
-    q.start_index = std::max<int64_t>(*start, 1);
-    auto page = ctx.store->ListUsers(q);
+    auto q = PageQuery(req);
+    if (!q) return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    auto page = ctx.store->ListUsers(*q);
     if (!page.ok()) return ReplyError(res, page.error());
     Json items = Json::array();
     for (const auto& u : page->items) items.push_back(ctx.render_user(u));
     Reply(res, 200, {{"totalResults", page->total}, {"Resources", items}});
   });
   server.Get("/admin/api/groups", [ctx](Req req, Res res) {
-    ListQuery q;
-    auto count = IntParam(req, "count", 200), start = IntParam(req, "startIndex", 1);
-    if (!count || !start)
-      return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
-    q.count = std::min<int64_t>(*count, 1000);
-    q.start_index = std::max<int64_t>(*start, 1);
-    auto page = ctx.store->ListGroups(q, true);
+    auto q = PageQuery(req);
+    if (!q) return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    auto page = ctx.store->ListGroups(*q, true);
     if (!page.ok()) return ReplyError(res, page.error());
     Json items = Json::array();
     for (const auto& g : page->items) items.push_back(ctx.render_group(g));

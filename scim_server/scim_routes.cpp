@@ -168,6 +168,22 @@ int CompareRootKeys(const std::optional<std::string>& a, const std::optional<std
   return a->size() == b->size() ? 0 : (a->size() < b->size() ? -1 : 1);
 }
 
+// The filter of a list or search; none (null) when the text is empty.
+Result<std::unique_ptr<FilterNode>> ParseOptionalFilter(const std::string& text) {
+  if (text.empty()) return std::unique_ptr<FilterNode>();
+  return ParseFilter(text);
+}
+
+// A ListResponse (RFC 7644 §3.4.2) holding one page.
+Json ListResponse(int64_t total, int64_t start_index, Json resources) {
+  int64_t n = static_cast<int64_t>(resources.size());
+  return Json{{"schemas", Json::array({kListResponseSchema})},
+              {"totalResults", total},
+              {"startIndex", start_index},
+              {"itemsPerPage", n},
+              {"Resources", std::move(resources)}};
+}
+
 // A filter or projection that names an attribute only the other type has.
 bool OtherTypeOnly(const Error& e) {
   return e.code == ErrorCode::kInvalidFilter || e.code == ErrorCode::kInvalidValue;
@@ -179,6 +195,23 @@ class Handlers {
 
   Json Render(const StoredUser& u) const { return RenderUser(u.data, u.meta, u.groups, ctx_.base_url()); }
   Json Render(const StoredGroup& g) const { return RenderGroup(g.data, g.meta, g.members, ctx_.base_url()); }
+
+  // startIndex, count and sortOrder of a list or search, as the store takes them.
+  struct Paging {
+    int64_t start_index;
+    int64_t count;
+    bool descending;
+  };
+  Result<Paging> PagingOf(const SearchParams& sp) const {
+    Paging p;
+    // RFC 7644 §3.4.2.4: startIndex < 1 is treated as 1; a negative count as 0.
+    p.start_index = std::max<int64_t>(1, sp.start_index);
+    p.count = sp.count < 0 ? ctx_.max_results : std::min<int64_t>(sp.count, ctx_.max_results);
+    p.descending = core::EqualsCi(sp.sort_order, "descending");
+    if (!sp.sort_order.empty() && !p.descending && !core::EqualsCi(sp.sort_order, "ascending"))
+      return Error{ErrorCode::kInvalidValue, "'sortOrder' must be 'ascending' or 'descending'"};
+    return p;
+  }
 
   template <class T>
   void WriteResource(httplib::Response& res, int status, const T& item, const char* endpoint,
@@ -193,26 +226,19 @@ class Handlers {
   void List(ResourceKind kind, const SearchParams& sp, httplib::Response& res) const {
     auto proj = ParseProjection(sp.attributes, sp.excluded, kind);
     if (!proj.ok()) return WriteError(res, proj.error());
-    std::unique_ptr<FilterNode> filter;
-    if (!sp.filter.empty()) {
-      auto f = ParseFilter(sp.filter);
-      if (!f.ok()) return WriteError(res, f.error());
-      filter = std::move(*f);
-    }
+    auto filter = ParseOptionalFilter(sp.filter);
+    if (!filter.ok()) return WriteError(res, filter.error());
+    auto paging = PagingOf(sp);
+    if (!paging.ok()) return WriteError(res, paging.error());
     ListQuery q;
-    q.filter = filter.get();
-    // RFC 7644 §3.4.2.4: startIndex < 1 is treated as 1; a negative count as 0.
-    q.start_index = std::max<int64_t>(1, sp.start_index);
-    q.count = sp.count < 0 ? ctx_.max_results : std::min<int64_t>(sp.count, ctx_.max_results);
+    q.filter = filter->get();
+    q.start_index = paging->start_index;
+    q.count = paging->count;
+    q.descending = paging->descending;
     if (!sp.sort_by.empty()) {
       q.sort_by = SchemaRegistry::SplitPath(sp.sort_by);
       if (!SchemaRegistry::Default().Resolve(kind, *q.sort_by))
         return WriteError(res, Error{ErrorCode::kInvalidValue, "unknown attribute '" + sp.sort_by + "' in 'sortBy'"});
-    }
-    if (!sp.sort_order.empty()) {
-      if (core::EqualsCi(sp.sort_order, "descending")) q.descending = true;
-      else if (!core::EqualsCi(sp.sort_order, "ascending"))
-        return WriteError(res, Error{ErrorCode::kInvalidValue, "'sortOrder' must be 'ascending' or 'descending'"});
     }
     Json resources = Json::array();
     int64_t total = 0;
@@ -227,12 +253,7 @@ class Handlers {
       total = page->total;
       for (const auto& g : page->items) resources.push_back(Project(Render(g), *proj, kind));
     }
-    Json body = {{"schemas", Json::array({kListResponseSchema})},
-                 {"totalResults", total},
-                 {"startIndex", q.start_index},
-                 {"itemsPerPage", static_cast<int64_t>(resources.size())},
-                 {"Resources", resources}};
-    WriteJson(res, 200, body);
+    WriteJson(res, 200, ListResponse(total, q.start_index, std::move(resources)));
   }
 
   // POST /.search at the root (RFC 7644 §3.4.3): Users, then Groups, in one
@@ -240,12 +261,8 @@ class Handlers {
   // one type has matches nothing of the other type; it is an error only when
   // neither type has it. sortBy merges both types by a shared attribute.
   void RootSearch(const SearchParams& sp, httplib::Response& res) const {
-    std::unique_ptr<FilterNode> filter;
-    if (!sp.filter.empty()) {
-      auto f = ParseFilter(sp.filter);
-      if (!f.ok()) return WriteError(res, f.error());
-      filter = std::move(*f);
-    }
+    auto filter = ParseOptionalFilter(sp.filter);
+    if (!filter.ok()) return WriteError(res, filter.error());
     auto user_proj = ParseProjection(sp.attributes, sp.excluded, ResourceKind::kUser);
     auto group_proj = ParseProjection(sp.attributes, sp.excluded, ResourceKind::kGroup);
     if (!user_proj.ok() && !group_proj.ok()) return WriteError(res, user_proj.error());
@@ -267,17 +284,13 @@ class Handlers {
                                          sp.sort_by + "'"});
       }
     }
-    bool descending = false;
-    if (!sp.sort_order.empty()) {
-      if (core::EqualsCi(sp.sort_order, "descending")) descending = true;
-      else if (!core::EqualsCi(sp.sort_order, "ascending"))
-        return WriteError(res, Error{ErrorCode::kInvalidValue, "'sortOrder' must be 'ascending' or 'descending'"});
-    }
-    int64_t start = std::max<int64_t>(1, sp.start_index);
-    int64_t count = sp.count < 0 ? ctx_.max_results : std::min<int64_t>(sp.count, ctx_.max_results);
+    auto paging = PagingOf(sp);
+    if (!paging.ok()) return WriteError(res, paging.error());
+    const int64_t start = paging->start_index, count = paging->count;
+    const bool descending = paging->descending;
 
     ListQuery base;
-    base.filter = filter.get();
+    base.filter = filter->get();
     if (sort_key) base.sort_by = SchemaRegistry::SplitPath(sort_key->name);
     base.descending = descending;
     auto page_of = [&](ResourceKind kind, int64_t from, int64_t n, std::vector<std::pair<std::optional<std::string>, Json>>* out)
@@ -347,12 +360,7 @@ class Handlers {
         if (pos >= start) resources.push_back(std::move(item));
       }
     }
-    Json body = {{"schemas", Json::array({kListResponseSchema})},
-                 {"totalResults", total_users + total_groups},
-                 {"startIndex", start},
-                 {"itemsPerPage", static_cast<int64_t>(resources.size())},
-                 {"Resources", resources}};
-    WriteJson(res, 200, body);
+    WriteJson(res, 200, ListResponse(total_users + total_groups, start, std::move(resources)));
   }
 
   void GetUser(const httplib::Request& req, httplib::Response& res) const {
@@ -502,19 +510,16 @@ class Handlers {
         {"meta", {{"resourceType", "ServiceProviderConfig"}, {"location", base + "/ServiceProviderConfig"}}}};
   }
 
-  static Json ListOf(const Json& items) {
-    return Json{{"schemas", Json::array({kListResponseSchema})},
-                {"totalResults", items.size()},
-                {"startIndex", 1},
-                {"itemsPerPage", items.size()},
-                {"Resources", items}};
+  static Json ListOf(Json items) {
+    int64_t n = static_cast<int64_t>(items.size());
+    return ListResponse(n, 1, std::move(items));
   }
 
   void Schemas(httplib::Response& res) const {
     const auto& reg = SchemaRegistry::Default();
     Json items = Json::array();
     for (const auto& s : reg.schemas()) items.push_back(reg.SchemaJson(s, ctx_.base_url()));
-    WriteJson(res, 200, ListOf(items));
+    WriteJson(res, 200, ListOf(std::move(items)));
   }
   void Schema(const std::string& id, httplib::Response& res) const {
     const auto& reg = SchemaRegistry::Default();
@@ -526,7 +531,7 @@ class Handlers {
     const auto& reg = SchemaRegistry::Default();
     Json items = Json::array();
     for (const auto& rt : reg.resource_types()) items.push_back(reg.ResourceTypeJson(rt, ctx_.base_url()));
-    WriteJson(res, 200, ListOf(items));
+    WriteJson(res, 200, ListOf(std::move(items)));
   }
   void ResourceType(const std::string& id, httplib::Response& res) const {
     const auto& reg = SchemaRegistry::Default();
