@@ -53,6 +53,10 @@ struct Config {
   // Default SCIM response timeout for new apps (Okta: 60 s). Apps can
   // override it (sandbox app settings `timeoutMs`).
   std::chrono::milliseconds scim_timeout{60000};
+  // Provisioning workers. Jobs for different users and groups overlap across
+  // workers; the jobs of one user (or one group push) always run in order,
+  // one at a time. 1 = one in-order worker (the deterministic scenario mode).
+  int provisioning_workers = 8;
   // The web console's assets (app/ embeds them); empty: no console at "/".
   ConsoleAssetLookup console_assets;
   // The other services, for the console's same-origin proxies under

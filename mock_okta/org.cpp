@@ -800,4 +800,22 @@ core::Status Org::ImportNow(const std::string& app_id) {
   return core::Status::Ok();
 }
 
+std::vector<Task> Org::ListTasks() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return store_.ListTasks();
+}
+
+std::vector<std::pair<int64_t, core::Json>> Org::ListLogs(int64_t after_seq, int limit) {
+  return store_.ListLogs(after_seq, limit);
+}
+
+std::vector<std::pair<int64_t, core::Json>> Org::ListTraffic(int64_t after_seq, int limit) {
+  return store_.ListTraffic(after_seq, limit);
+}
+
+core::Status Org::ResetAll() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return store_.ResetAll();
+}
+
 }  // namespace okta

@@ -98,6 +98,13 @@ class Org {
 
   core::Status ImportNow(const std::string& app_id);
 
+  // ---- read-only views for the routes (each takes the lock itself) ----
+  std::vector<Task> ListTasks();
+  std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
+  std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
+  // Empties every table (reset everything). The caller pauses the engine first.
+  core::Status ResetAll();
+
   // System Log (used by the engine too). Caller holds mu() or not: the store is thread-safe.
   void Log(const std::string& event_type, const std::string& display, const std::string& result,
            const std::string& reason, const core::Json& targets, const core::Json& debug);
