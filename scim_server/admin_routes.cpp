@@ -51,11 +51,11 @@ Json GateJson(const GroupGateStatus& st) {
            {{"url", st.encryption_url}, {"status", st.encryption_status}, {"detail", st.detail}}}};
 }
 
-}  // namespace
+using Req = const httplib::Request&;
+using Res = httplib::Response&;
 
-void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
-  using Req = const httplib::Request&;
-  using Res = httplib::Response&;
+// Status, token and group provisioning (gate and encryption service).
+void RegisterSettingsRoutes(httplib::Server& server, const AdminContext& ctx) {
   server.Get("/admin/api/status", [ctx](Req, Res res) {
     Reply(res, 200,
           {{"scimBaseUrl", ctx.base_url()},
@@ -98,6 +98,10 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     for (const auto& k : *keys) list.push_back({{"memberId", k.user_id}, {"keyVersion", k.key_version}, {"wrappedKey", k.wrapped_b64}});
     Reply(res, 200, {{"groupId", std::string(req.matches[1])}, {"members", list}});
   });
+}
+
+// Injected faults and the reset.
+void RegisterFaultRoutes(httplib::Server& server, const AdminContext& ctx) {
   server.Get("/admin/api/faults", [ctx](Req, Res res) { Reply(res, 200, FaultInjector::RulesJson(ctx.faults->rules())); });
   server.Put("/admin/api/faults", [ctx](Req req, Res res) {
     auto body = core::ParseJson(req.body);
@@ -118,7 +122,10 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     ctx.faults->Clear();
     Reply(res, 200, {{"users", ctx.store->CountUsers()}, {"groups", ctx.store->CountGroups()}});
   });
-  // The provisioned users and groups, as the admin panel lists them.
+}
+
+// The provisioned users and groups, as the admin panel lists them.
+void RegisterDirectoryRoutes(httplib::Server& server, const AdminContext& ctx) {
   server.Get("/admin/api/users", [ctx](Req req, Res res) {
     auto q = PageQuery(req);
     if (!q) return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
@@ -137,6 +144,14 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     for (const auto& g : page->items) items.push_back(ctx.render_group(g));
     Reply(res, 200, {{"totalResults", page->total}, {"Resources", items}});
   });
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
+  RegisterSettingsRoutes(server, ctx);
+  RegisterFaultRoutes(server, ctx);
+  RegisterDirectoryRoutes(server, ctx);
   server.Options(R"(/admin/api/.*)", [](Req, Res res) {
     res.set_header("Access-Control-Allow-Origin", "*");
     res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");

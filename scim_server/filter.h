@@ -1,6 +1,6 @@
 // SCIM filters (RFC 7644 §3.4.2.2) and PATCH paths (§3.5.2): a parser into an
-// AST, and an in-memory evaluator used by PATCH value-path filters. The
-// compiler to SQL lives in filter_sql.h.
+// AST (filter.cpp), and an in-memory evaluator used by PATCH value-path
+// filters (filter_eval.cpp). The compiler to SQL lives in filter_sql.h.
 #pragma once
 
 #include <memory>
@@ -55,6 +55,13 @@ core::Result<PatchPath> ParsePatchPath(std::string_view text);
 // its sub-attributes. Unknown attributes → kInvalidFilter.
 core::Result<bool> EvaluateFilter(const FilterNode& filter, const Json& object, ResourceKind kind,
                                   const AttributeDef* parent = nullptr);
+
+// Okta sends `email eq "x"` when the admin picked the `email` profile field as
+// the unique identifier for lookups; there is no such SCIM attribute, so a
+// bare `email` (unqualified or under the User schema URN) on a User means
+// `emails.value`. Any other path is returned as it is. Both the evaluator and
+// the SQL compiler apply it before resolving a filter's attribute.
+AttrPath ApplyEmailAlias(const AttrPath& path, ResourceKind kind);
 
 // Whether `op` and `literal` suit the attribute's type (no ordering or
 // substring on booleans, no substring on numbers and dates, a number for a

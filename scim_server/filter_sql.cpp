@@ -347,17 +347,6 @@ Frag Not(const Frag& inner) {
   return out;
 }
 
-// Okta sends `email eq "x"` when the admin picked the `email` profile field as
-// the unique identifier for lookups; there is no such SCIM attribute, so a
-// bare `email` on a User means `emails.value` (as in EvaluateFilter).
-AttrPath ApplyEmailAlias(const AttrPath& path, ResourceKind kind) {
-  if (kind == ResourceKind::kUser && path.sub.empty() && core::EqualsCi(path.attr, "email") &&
-      (path.urn.empty() || core::EqualsCi(path.urn, kUserSchema))) {
-    return AttrPath{"", "emails", "value"};
-  }
-  return path;
-}
-
 // Where a top-level attribute path lives: either a plain operand on `t`, or
 // an element source plus the sub-attribute to compare (`emails.value`).
 struct Located {

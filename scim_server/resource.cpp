@@ -1,5 +1,6 @@
 #include "scim_server/resource.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/clock.h"
@@ -76,142 +77,180 @@ core::Result<Json> CheckValue(const AttributeDef& def, const Json& v, const std:
   return out;
 }
 
-}  // namespace
+// Builds a CanonicalResource from a body, one top-level key at a time.
+class Canonicalizer {
+ public:
+  explicit Canonicalizer(ResourceKind kind)
+      : kind_(kind),
+        reg_(SchemaRegistry::Default()),
+        rt_(reg_.ResourceType(kind)),
+        core_schema_(reg_.FindSchema(rt_.schema)),
+        schemas_(Json::array({rt_.schema})) {}
 
-core::Result<CanonicalResource> CanonicalizeResource(const Json& body, ResourceKind kind) {
-  if (!body.is_object()) return Error{ErrorCode::kInvalidSyntax, "the request body must be a JSON object"};
-  const auto& reg = SchemaRegistry::Default();
-  const ResourceTypeDef& rt = reg.ResourceType(kind);
-  const SchemaDef* core_schema = reg.FindSchema(rt.schema);
-
-  CanonicalResource out;
-  Json schemas = Json::array({rt.schema});
-  Json attrs = Json::object();
-  Json extensions = Json::object();
-
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    const std::string& key = it.key();
-    const Json& v = it.value();
-    if (EqualsCi(key, "schemas")) {
-      if (!v.is_array()) return Error{ErrorCode::kInvalidSyntax, "'schemas' must be an array of schema URNs"};
-      for (const auto& s : v) {
-        if (!s.is_string()) return Error{ErrorCode::kInvalidSyntax, "'schemas' must be an array of schema URNs"};
-        const std::string urn = s.get<std::string>();
-        if (EqualsCi(urn, rt.schema)) continue;
-        bool known = false;
-        for (const auto& ext : rt.extensions) {
-          if (EqualsCi(urn, ext.schema)) {
-            known = true;
-            if (std::find(schemas.begin(), schemas.end(), Json(ext.schema)) == schemas.end()) schemas.push_back(ext.schema);
-          }
-        }
-        if (!known) return Invalid("unknown schema '" + urn + "' for resource type " + rt.name);
-      }
-      continue;
-    }
+  core::Status Add(const std::string& key, const Json& v) {
+    if (EqualsCi(key, "schemas")) return AddSchemas(v);
     // An extension object under its URN key.
     const SchemaExtensionRef* ext_ref = nullptr;
-    for (const auto& ext : rt.extensions) {
+    for (const auto& ext : rt_.extensions) {
       if (EqualsCi(key, ext.schema)) ext_ref = &ext;
     }
-    if (ext_ref) {
-      if (v.is_null()) continue;
-      if (!v.is_object()) return Invalid("extension '" + key + "' must be an object");
-      const SchemaDef* ext_schema = reg.FindSchema(ext_ref->schema);
-      Json& target = extensions[ext_ref->schema];
-      if (!target.is_object()) target = Json::object();
-      for (auto e = v.begin(); e != v.end(); ++e) {
-        const AttributeDef* def = ext_schema->Find(e.key());
-        if (!def) return Invalid("unknown attribute '" + e.key() + "' in extension " + ext_ref->schema);
-        if (e.value().is_null() || def->mutability == Mutability::kReadOnly) continue;
-        auto checked = CheckValue(*def, e.value(), def->name);
-        if (!checked.ok()) return checked.error();
-        target[def->name] = std::move(*checked);
-      }
-      continue;
-    }
+    if (ext_ref) return AddExtensionObject(*ext_ref, key, v);
     // Common attributes: id and meta are read-only and ignored (Okta echoes them in PUT).
-    if (const AttributeDef* common = reg.Common().Find(key)) {
-      if (common->mutability == Mutability::kReadOnly || v.is_null()) continue;
+    if (const AttributeDef* common = reg_.Common().Find(key)) {
+      if (common->mutability == Mutability::kReadOnly || v.is_null()) return core::Status::Ok();
       auto checked = CheckValue(*common, v, common->name);
       if (!checked.ok()) return checked.error();
-      attrs[common->name] = std::move(*checked);
-      continue;
+      attrs_[common->name] = std::move(*checked);
+      return core::Status::Ok();
     }
-    // URN-qualified single attribute ("urn:...:User:userName"): resolve it.
+    return AddAttribute(key, v);
+  }
+
+  core::Result<CanonicalResource> Finish() {
+    // Required attributes.
+    for (const auto& a : core_schema_->attributes) {
+      if (!a.required) continue;
+      auto f = attrs_.find(a.name);
+      if (f == attrs_.end() || (f->is_string() && f->get<std::string>().empty()))
+        return Invalid("attribute '" + a.name + "' is required");
+    }
+    Json data = Json::object();
+    for (auto e = extensions_.begin(); e != extensions_.end(); ++e) {
+      if (e.value().empty()) continue;
+      ListSchema(e.key());
+    }
+    // Only list extensions that carry data.
+    Json kept = Json::array();
+    for (const auto& s : schemas_) {
+      const std::string urn = s.get<std::string>();
+      if (urn == rt_.schema || (extensions_.contains(urn) && !extensions_[urn].empty())) kept.push_back(urn);
+    }
+    data["schemas"] = kept;
+    for (auto a = attrs_.begin(); a != attrs_.end(); ++a) data[a.key()] = a.value();
+    for (auto e = extensions_.begin(); e != extensions_.end(); ++e) {
+      if (!e.value().empty()) data[e.key()] = e.value();
+    }
+    out_.data = std::move(data);
+    return std::move(out_);
+  }
+
+ private:
+  void ListSchema(const std::string& urn) {
+    if (std::find(schemas_.begin(), schemas_.end(), Json(urn)) == schemas_.end()) schemas_.push_back(urn);
+  }
+
+  Json& ExtensionObject(const std::string& urn) {
+    Json& target = extensions_[urn];
+    if (!target.is_object()) target = Json::object();
+    return target;
+  }
+
+  // `schemas`: the core URN and known extension URNs.
+  core::Status AddSchemas(const Json& v) {
+    if (!v.is_array()) return Error{ErrorCode::kInvalidSyntax, "'schemas' must be an array of schema URNs"};
+    for (const auto& s : v) {
+      if (!s.is_string()) return Error{ErrorCode::kInvalidSyntax, "'schemas' must be an array of schema URNs"};
+      const std::string urn = s.get<std::string>();
+      if (EqualsCi(urn, rt_.schema)) continue;
+      bool known = false;
+      for (const auto& ext : rt_.extensions) {
+        if (EqualsCi(urn, ext.schema)) {
+          known = true;
+          ListSchema(ext.schema);
+        }
+      }
+      if (!known) return Invalid("unknown schema '" + urn + "' for resource type " + rt_.name);
+    }
+    return core::Status::Ok();
+  }
+
+  core::Status AddExtensionObject(const SchemaExtensionRef& ext_ref, const std::string& key, const Json& v) {
+    if (v.is_null()) return core::Status::Ok();
+    if (!v.is_object()) return Invalid("extension '" + key + "' must be an object");
+    const SchemaDef* ext_schema = reg_.FindSchema(ext_ref.schema);
+    Json& target = ExtensionObject(ext_ref.schema);
+    for (auto e = v.begin(); e != v.end(); ++e) {
+      const AttributeDef* def = ext_schema->Find(e.key());
+      if (!def) return Invalid("unknown attribute '" + e.key() + "' in extension " + ext_ref.schema);
+      if (e.value().is_null() || def->mutability == Mutability::kReadOnly) continue;
+      auto checked = CheckValue(*def, e.value(), def->name);
+      if (!checked.ok()) return checked.error();
+      target[def->name] = std::move(*checked);
+    }
+    return core::Status::Ok();
+  }
+
+  // An attribute of the core schema, or one named with its URN
+  // ("urn:...:User:userName", possibly an extension's).
+  core::Status AddAttribute(const std::string& key, const Json& v) {
     const AttributeDef* def = nullptr;
     bool in_ext = false;
     std::string ext_urn;
     if (key.size() > 4 && EqualsCi(key.substr(0, 4), "urn:")) {
-      auto r = reg.Resolve(kind, SchemaRegistry::SplitPath(key));
+      auto r = reg_.Resolve(kind_, SchemaRegistry::SplitPath(key));
       if (!r || r->sub) return Invalid("unknown attribute '" + key + "'");
       def = r->attr;
       in_ext = r->in_extension;
       ext_urn = r->schema->id;
     } else {
-      def = core_schema->Find(key);
+      def = core_schema_->Find(key);
     }
-    if (!def) return Invalid("unknown attribute '" + key + "' for resource type " + rt.name);
-    if (v.is_null()) continue;
-    if (def->mutability == Mutability::kReadOnly) continue;  // e.g. a User's groups
+    if (!def) return Invalid("unknown attribute '" + key + "' for resource type " + rt_.name);
+    if (v.is_null()) return core::Status::Ok();
+    if (def->mutability == Mutability::kReadOnly) return core::Status::Ok();  // e.g. a User's groups
     if (def->mutability == Mutability::kWriteOnly && def->name == "password") {
       if (!v.is_string()) return Invalid("attribute 'password' must be a string");
-      continue;  // accepted and never stored: the sandbox authenticates nobody
+      return core::Status::Ok();  // accepted and never stored: the sandbox authenticates nobody
     }
-    if (kind == ResourceKind::kGroup && def->name == "members") {
-      if (!v.is_array()) return Invalid("attribute 'members' is multi-valued and must be an array");
-      std::vector<std::string> ids;
-      for (const auto& m : v) {
-        if (!m.is_object()) return Invalid("each of 'members' must be an object with a 'value'");
-        const Json* value = core::FindKeyCi(m, "value");
-        if (!value || !value->is_string() || value->get<std::string>().empty())
-          return Invalid("each of 'members' needs a non-empty string 'value' (the member's id)");
-        for (auto s = m.begin(); s != m.end(); ++s) {
-          if (!def->FindSub(s.key())) return Invalid("unknown attribute 'members." + s.key() + "'");
-        }
-        ids.push_back(value->get<std::string>());
-      }
-      out.member_ids = std::move(ids);
-      continue;
-    }
+    if (kind_ == ResourceKind::kGroup && def->name == "members") return SetMembers(*def, v);
     auto checked = CheckValue(*def, v, def->name);
     if (!checked.ok()) return checked.error();
     if (in_ext) {
-      Json& target = extensions[ext_urn];
-      if (!target.is_object()) target = Json::object();
-      target[def->name] = std::move(*checked);
-      if (std::find(schemas.begin(), schemas.end(), Json(ext_urn)) == schemas.end()) schemas.push_back(ext_urn);
+      ExtensionObject(ext_urn)[def->name] = std::move(*checked);
+      ListSchema(ext_urn);
     } else {
-      attrs[def->name] = std::move(*checked);
+      attrs_[def->name] = std::move(*checked);
     }
+    return core::Status::Ok();
   }
 
-  // Required attributes.
-  for (const auto& a : core_schema->attributes) {
-    if (!a.required) continue;
-    auto f = attrs.find(a.name);
-    if (f == attrs.end() || (f->is_string() && f->get<std::string>().empty()))
-      return Invalid("attribute '" + a.name + "' is required");
+  // A Group's `members`: kept as ids, not as data.
+  core::Status SetMembers(const AttributeDef& def, const Json& v) {
+    if (!v.is_array()) return Invalid("attribute 'members' is multi-valued and must be an array");
+    std::vector<std::string> ids;
+    for (const auto& m : v) {
+      if (!m.is_object()) return Invalid("each of 'members' must be an object with a 'value'");
+      const Json* value = core::FindKeyCi(m, "value");
+      if (!value || !value->is_string() || value->get<std::string>().empty())
+        return Invalid("each of 'members' needs a non-empty string 'value' (the member's id)");
+      for (auto s = m.begin(); s != m.end(); ++s) {
+        if (!def.FindSub(s.key())) return Invalid("unknown attribute 'members." + s.key() + "'");
+      }
+      ids.push_back(value->get<std::string>());
+    }
+    out_.member_ids = std::move(ids);
+    return core::Status::Ok();
   }
 
-  Json data = Json::object();
-  for (auto e = extensions.begin(); e != extensions.end(); ++e) {
-    if (e.value().empty()) continue;
-    if (std::find(schemas.begin(), schemas.end(), Json(e.key())) == schemas.end()) schemas.push_back(e.key());
+  ResourceKind kind_;
+  const SchemaRegistry& reg_;
+  const ResourceTypeDef& rt_;
+  const SchemaDef* core_schema_;
+  CanonicalResource out_;
+  Json schemas_;
+  Json attrs_ = Json::object();
+  Json extensions_ = Json::object();
+};
+
+}  // namespace
+
+core::Result<CanonicalResource> CanonicalizeResource(const Json& body, ResourceKind kind) {
+  if (!body.is_object()) return Error{ErrorCode::kInvalidSyntax, "the request body must be a JSON object"};
+  Canonicalizer canon(kind);
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (auto s = canon.Add(it.key(), it.value()); !s.ok()) return s.error();
   }
-  // Only list extensions that carry data.
-  Json kept = Json::array();
-  for (const auto& s : schemas) {
-    const std::string urn = s.get<std::string>();
-    if (urn == rt.schema || (extensions.contains(urn) && !extensions[urn].empty())) kept.push_back(urn);
-  }
-  data["schemas"] = kept;
-  for (auto a = attrs.begin(); a != attrs.end(); ++a) data[a.key()] = a.value();
-  for (auto e = extensions.begin(); e != extensions.end(); ++e) {
-    if (!e.value().empty()) data[e.key()] = e.value();
-  }
-  out.data = std::move(data);
-  return out;
+  return canon.Finish();
 }
 
 std::string ETagFor(int64_t version) { return "W/\"" + std::to_string(version) + "\""; }
