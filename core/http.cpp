@@ -1,7 +1,10 @@
 #include "core/http.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 namespace core {
 
@@ -22,6 +25,52 @@ void ConfigureServer(httplib::Server& server, const HttpServerOptions& options) 
   });
   size_t n = options.worker_threads;
   server.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+}
+
+namespace {
+
+void Send(httplib::Response& res, const ErrorReply& reply) {
+  res.status = reply.status;
+  res.set_content(reply.body, reply.content_type);
+}
+
+}  // namespace
+
+void InstallJsonHandlers(httplib::Server& server, const ServiceErrorRenderer& renderer) {
+  auto render_status = renderer.render_status;
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([render_status](const httplib::Request& req, httplib::Response& res) {
+        // A body set by a handler (or by the exception handler) is the answer.
+        if (!res.body.empty() || !render_status) return httplib::Server::HandlerResponse::Unhandled;
+        std::optional<ErrorReply> reply = render_status(res.status, req);
+        if (!reply) return httplib::Server::HandlerResponse::Unhandled;
+        Send(res, *reply);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler([name = renderer.log_name, render = renderer.render_exception](
+                                   const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    spdlog::error("{}: {} {} threw: {}", name, req.method, req.path, DescribeException(ep));
+    if (render) {
+      Send(res, render(req));
+    } else {
+      res.status = 500;
+    }
+  });
+  if (renderer.log_requests) {
+    server.set_logger([name = renderer.log_name](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::debug("{}: {} {} -> {}", name, req.method, req.path, res.status);
+    });
+  }
+}
+
+std::string DescribeException(std::exception_ptr ep) {
+  try {
+    if (ep) std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "unknown exception";
 }
 
 Result<int> HttpListener::Start(const std::string& host, int port) {

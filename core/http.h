@@ -6,7 +6,10 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -26,6 +29,41 @@ struct HttpServerOptions {
 // Applies TCP_NODELAY (without it every keep-alive reply waits ~40 ms for a
 // delayed ACK), the thread pool, keep-alive and body limits.
 void ConfigureServer(httplib::Server& server, const HttpServerOptions& options);
+
+// A service's error answer in its own wire format.
+struct ErrorReply {
+  int status = 500;
+  std::string body;
+  std::string content_type;  // e.g. "application/json"
+};
+
+// How one service answers what its route handlers did not: errors
+// cpp-httplib raises itself and exceptions thrown by a handler. Both functions
+// run on the server's worker threads (concurrently) and must not throw.
+struct ServiceErrorRenderer {
+  // Prefix of the service's log lines, e.g. "scim" or "encryption stub".
+  std::string log_name;
+  // A response that ends with `status` >= 400 and no body (no route 404,
+  // wrong method 405, body over the limit 413, unparsable request 400, ...):
+  // the reply to send, or nullopt to leave the response as it is. Responses
+  // that already carry a body are never passed here.
+  std::function<std::optional<ErrorReply>(int status, const httplib::Request& req)> render_status;
+  // The reply when a handler throws (normally a 500).
+  std::function<ErrorReply(const httplib::Request& req)> render_exception;
+  // Log every request at debug level: "<log_name>: <method> <path> -> <status>".
+  bool log_requests = true;
+};
+
+// Installs on `server` the error handler (render_status), the exception
+// handler (logs "<log_name>: <method> <path> threw: <what>" at error level,
+// then sends render_exception's reply) and, with log_requests, the request
+// logger; each replaces any handler set before. Call before the server
+// starts. `renderer` is copied.
+void InstallJsonHandlers(httplib::Server& server, const ServiceErrorRenderer& renderer);
+
+// The what() of the exception `ep` holds; "unknown exception" for one not
+// derived from std::exception (or a null `ep`).
+std::string DescribeException(std::exception_ptr ep);
 
 // HttpListener: runs an httplib::Server on its own thread.
 // Start binds first (port 0 picks a free port) and then serves, so when Start

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 
 #include "core/http.h"
 #include "core/json_util.h"
@@ -55,6 +56,28 @@ enum class Gate {
   kStatus,  // authenticated; 503 while "down"
   kKeyOp,   // authenticated; 503 while "down", then delayMs, then failStatus
 };
+
+core::ErrorReply ErrorReplyFor(const ApiError& error) {
+  return core::ErrorReply{error.status, core::DumpCompact(RenderError(error)), kJson};
+}
+
+// Unknown routes, 413 and other errors httplib raises itself get a JSON body
+// too; answers that already carry one are left alone.
+core::ServiceErrorRenderer StubErrorRenderer() {
+  core::ServiceErrorRenderer r;
+  r.log_name = "encryption stub";
+  r.render_status = [](int status, const httplib::Request& req) -> std::optional<core::ErrorReply> {
+    if (status == 204) return std::nullopt;
+    ApiError err = MakeApiError(status, "notFound", "no route for " + req.method + " " + req.path);
+    if (status == 413) err = MakeApiError(413, "payloadTooLarge", "request body too large");
+    else if (status != 404) err = MakeApiError(status, "badRequest", "request rejected by the HTTP layer");
+    return ErrorReplyFor(err);
+  };
+  r.render_exception = [](const httplib::Request&) {
+    return ErrorReplyFor(MakeApiError(500, "internal", "internal error"));
+  };
+  return r;
+}
 
 }  // namespace
 
@@ -138,11 +161,22 @@ struct EncryptionStub::Impl {
     };
   }
 
+  // Routes, registered by InstallRoutes (with the error handlers).
   void InstallRoutes(httplib::Server& s);
+  void InstallServiceRoutes(httplib::Server& s);  // health, status, admin faults
+  void InstallGroupRoutes(httplib::Server& s);    // group keys
+  void InstallMemberRoutes(httplib::Server& s);   // members and rotation
   core::Json StatusBody();
 };
 
 void EncryptionStub::Impl::InstallRoutes(httplib::Server& s) {
+  InstallServiceRoutes(s);
+  InstallGroupRoutes(s);
+  InstallMemberRoutes(s);
+  core::InstallJsonHandlers(s, StubErrorRenderer());
+}
+
+void EncryptionStub::Impl::InstallServiceRoutes(httplib::Server& s) {
   s.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
     bool down = CurrentFault().down;
     core::Json body;
@@ -168,7 +202,9 @@ void EncryptionStub::Impl::InstallRoutes(httplib::Server& s) {
           spdlog::info("encryption stub: faults set to {}", core::DumpCompact(RenderFault(f)));
           Reply(res, 200, RenderFault(f));
         }));
+}
 
+void EncryptionStub::Impl::InstallGroupRoutes(httplib::Server& s) {
   s.Post("/v1/groups", Guarded(Gate::kKeyOp, [this](const httplib::Request& req, httplib::Response& res) {
            ApiError err;
            std::string group_id;
@@ -205,7 +241,9 @@ void EncryptionStub::Impl::InstallRoutes(httplib::Server& s) {
              if (!st.ok()) return ReplyError(res, ToApiError(st.error()));
              res.status = 204;
            }));
+}
 
+void EncryptionStub::Impl::InstallMemberRoutes(httplib::Server& s) {
   s.Post(kMembersPath, Guarded(Gate::kKeyOp, [this](const httplib::Request& req, httplib::Response& res) {
            ApiError err;
            MemberKey member;
@@ -238,31 +276,6 @@ void EncryptionStub::Impl::InstallRoutes(httplib::Server& s) {
            body["revoked"] = rotated->revoked;
            Reply(res, 200, body);
          }));
-
-  // Unknown routes, 413 and other errors httplib raises itself get a JSON
-  // body too; answers that already carry one are left alone.
-  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty() || res.status == 204) return httplib::Server::HandlerResponse::Unhandled;
-    ApiError err = MakeApiError(res.status, "notFound", "no route for " + req.method + " " + req.path);
-    if (res.status == 413) err = MakeApiError(413, "payloadTooLarge", "request body too large");
-    else if (res.status != 404) err = MakeApiError(res.status, "badRequest", "request rejected by the HTTP layer");
-    Reply(res, err.status, RenderError(err));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("encryption stub: {} {} threw: {}", req.method, req.path, what);
-    Reply(res, 500, RenderError(MakeApiError(500, "internal", "internal error")));
-  });
-  s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::debug("encryption stub: {} {} -> {}", req.method, req.path, res.status);
-  });
 }
 
 core::Json EncryptionStub::Impl::StatusBody() {

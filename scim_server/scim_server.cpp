@@ -59,119 +59,133 @@ struct ScimServer::Impl {
                               : "the bearer token is not valid for this SCIM server");
     return false;
   }
+
+  // Start's steps, in order. Each error is Start's.
+  core::Status OpenStores(const core::Clock& clock);  // store, devices, group gate
+  core::Status LoadToken();
+  void InstallRoutes(ScimServer& owner);  // error handlers, SCIM and admin routes
 };
 
 ScimServer::ScimServer(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 ScimServer::~ScimServer() { Stop(); }
 
+namespace {
+
+// devices.db beside the store file, or in memory with an in-memory store.
+std::string DevicesPathFor(const Config& config) {
+  if (!config.devices_db_path.empty()) return config.devices_db_path;
+  if (config.db_path == ":memory:" || config.db_path.empty()) return ":memory:";
+  auto slash = config.db_path.find_last_of('/');
+  return (slash == std::string::npos ? std::string() : config.db_path.substr(0, slash + 1)) + "devices.db";
+}
+
+// Anything that ends in an error without a body (unknown path, wrong
+// method, body over the limit, unparsable request) still gets a SCIM error.
+core::ServiceErrorRenderer ScimErrorRenderer(size_t max_body_bytes) {
+  auto reply = [](int status, const std::string& scim_type, const std::string& detail) {
+    return core::ErrorReply{status, core::DumpCompact(ErrorBody(status, scim_type, detail)), kScimContentType};
+  };
+  core::ServiceErrorRenderer r;
+  r.log_name = "scim";
+  r.render_status = [reply, max_body_bytes](int status, const httplib::Request& req) -> std::optional<core::ErrorReply> {
+    switch (status) {
+      case 404: return reply(404, "", "no SCIM endpoint at " + req.method + " " + req.path);
+      case 405: return reply(405, "", "method " + req.method + " is not allowed on " + req.path);
+      case 413:
+        return reply(413, "",
+                     "the request body is larger than the limit of " + std::to_string(max_body_bytes) + " bytes");
+      case 400: return reply(400, "invalidSyntax", "the HTTP request could not be parsed");
+      default: return reply(status, "", "the request failed with HTTP status " + std::to_string(status));
+    }
+  };
+  r.render_exception = [reply](const httplib::Request&) { return reply(500, "", "internal error"); };
+  return r;
+}
+
+}  // namespace
+
+core::Status ScimServer::Impl::OpenStores(const core::Clock& clock) {
+  core::IdSource* ids = config.ids;
+  if (!ids) {
+    own_ids = std::make_unique<core::UuidV7Source>(clock);
+    ids = own_ids.get();
+  }
+  auto opened = ScimStore::Open(config.db_path, clock, *ids);
+  if (!opened.ok()) return opened.error();
+  store = std::move(*opened);
+
+  auto opened_devices = DeviceStore::Open(DevicesPathFor(config));
+  if (!opened_devices.ok()) return opened_devices.error();
+  devices = std::move(*opened_devices);
+  gate = std::make_unique<GroupGate>(*store, *devices,
+                                     config.groups_need_encryption ? GroupGateMode::kEncryption : GroupGateMode::kOpen);
+  gate->Load();
+  if (!config.encryption_url.empty()) {
+    if (auto st = gate->Configure(config.encryption_url, config.encryption_secret); !st.ok()) return st.error();
+  }
+  if (config.group_provisioning) {
+    if (auto st = gate->SetEnabled(true); !st.ok()) {
+      spdlog::warn("scim: {}", st.error().detail);
+    }
+  }
+  store->SetGroupWriteHook([g = gate.get()](const GroupWriteEvent& ev) { return g->OnGroupWrite(ev); });
+  return core::Status::Ok();
+}
+
+core::Status ScimServer::Impl::LoadToken() {
+  // The configured one, else the one kept in the store, else a new one kept there.
+  if (!config.token.empty()) {
+    token = config.token;
+  } else if (auto kept = store->GetSetting(kTokenSetting)) {
+    token = *kept;
+  } else {
+    token = core::RandomToken(32);
+    if (auto st = store->SetSetting(kTokenSetting, token); !st.ok()) return st.error();
+  }
+  return core::Status::Ok();
+}
+
+void ScimServer::Impl::InstallRoutes(ScimServer& owner) {
+  core::HttpServerOptions options;
+  options.worker_threads = config.worker_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  core::ConfigureServer(http, options);
+  core::InstallJsonHandlers(http, ScimErrorRenderer(config.max_body_bytes));
+
+  RouteContext ctx;
+  ctx.store = store.get();
+  ctx.base_url = [this] { return base_url; };
+  ctx.max_results = config.max_results;
+  ctx.max_body_bytes = config.max_body_bytes;
+  ctx.group_patch_no_content = config.group_patch_no_content;
+  ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return Authenticate(req, res); };
+  ctx.check_group_writable = [this] { return gate->CheckWritable(); };
+  ctx.inject_fault = [this](const httplib::Request& req, httplib::Response& res) {
+    return faults.Apply(req.method, req.path.substr(std::char_traits<char>::length(kPrefix)), req.remote_addr,
+                        req.remote_port, res);
+  };
+  RegisterScimRoutes(http, kPrefix, ctx);
+
+  AdminContext admin;
+  admin.store = store.get();
+  admin.gate = gate.get();
+  admin.base_url = [this] { return base_url; };
+  admin.token = [this] { return Token(); };
+  admin.regenerate_token = [&owner] { return owner.RegenerateToken(); };
+  admin.faults = &faults;
+  admin.render_user = [this](const StoredUser& u) { return RenderUser(u.data, u.meta, u.groups, base_url); };
+  admin.render_group = [this](const StoredGroup& g) { return RenderGroup(g.data, g.meta, g.members, base_url); };
+  RegisterAdminRoutes(http, admin);
+}
+
 core::Result<int> ScimServer::Start() {
   Impl& s = *impl_;
   if (s.listener && s.listener->running()) return s.port;
   const core::Clock& clock = s.config.clock ? *s.config.clock : s.system_clock;
-  core::IdSource* ids = s.config.ids;
-  if (!ids) {
-    s.own_ids = std::make_unique<core::UuidV7Source>(clock);
-    ids = s.own_ids.get();
-  }
-  auto store = ScimStore::Open(s.config.db_path, clock, *ids);
-  if (!store.ok()) return store.error();
-  s.store = std::move(*store);
-
-  std::string devices_path = s.config.devices_db_path;
-  if (devices_path.empty()) {
-    if (s.config.db_path == ":memory:" || s.config.db_path.empty()) {
-      devices_path = ":memory:";
-    } else {
-      auto slash = s.config.db_path.find_last_of('/');
-      devices_path = (slash == std::string::npos ? std::string() : s.config.db_path.substr(0, slash + 1)) + "devices.db";
-    }
-  }
-  auto devices = DeviceStore::Open(devices_path);
-  if (!devices.ok()) return devices.error();
-  s.devices = std::move(*devices);
-  s.gate = std::make_unique<GroupGate>(*s.store, *s.devices,
-                                       s.config.groups_need_encryption ? GroupGateMode::kEncryption : GroupGateMode::kOpen);
-  s.gate->Load();
-  if (!s.config.encryption_url.empty()) {
-    if (auto st = s.gate->Configure(s.config.encryption_url, s.config.encryption_secret); !st.ok()) return st.error();
-  }
-  if (s.config.group_provisioning) {
-    if (auto st = s.gate->SetEnabled(true); !st.ok()) {
-      spdlog::warn("scim: {}", st.error().detail);
-    }
-  }
-  s.store->SetGroupWriteHook([gate = s.gate.get()](const GroupWriteEvent& ev) { return gate->OnGroupWrite(ev); });
-
-  // Token: the configured one, else the one kept in the store, else a new one kept there.
-  if (!s.config.token.empty()) {
-    s.token = s.config.token;
-  } else if (auto kept = s.store->GetSetting(kTokenSetting)) {
-    s.token = *kept;
-  } else {
-    s.token = core::RandomToken(32);
-    if (auto st = s.store->SetSetting(kTokenSetting, s.token); !st.ok()) return st.error();
-  }
-
-  core::HttpServerOptions options;
-  options.worker_threads = s.config.worker_threads;
-  options.max_body_bytes = s.config.max_body_bytes;
-  core::ConfigureServer(s.http, options);
-  // Anything that ends in an error without a body (unknown path, wrong
-  // method, body over the limit, unparsable request) still gets a SCIM error.
-  s.http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    switch (res.status) {
-      case 404: WriteError(res, 404, "", "no SCIM endpoint at " + req.method + " " + req.path); break;
-      case 405: WriteError(res, 405, "", "method " + req.method + " is not allowed on " + req.path); break;
-      case 413:
-        WriteError(res, 413, "",
-                   "the request body is larger than the limit of " + std::to_string(impl_->config.max_body_bytes) +
-                       " bytes");
-        break;
-      case 400: WriteError(res, 400, "invalidSyntax", "the HTTP request could not be parsed"); break;
-      default: WriteError(res, res.status, "", "the request failed with HTTP status " + std::to_string(res.status)); break;
-    }
-  });
-  s.http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("scim: {} {} failed: {}", req.method, req.path, what);
-    WriteError(res, 500, "", "internal error");
-  });
-  s.http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::debug("scim: {} {} -> {}", req.method, req.path, res.status);
-  });
-
-  RouteContext ctx;
-  ctx.store = s.store.get();
-  ctx.base_url = [this] { return impl_->base_url; };
-  ctx.max_results = s.config.max_results;
-  ctx.max_body_bytes = s.config.max_body_bytes;
-  ctx.group_patch_no_content = s.config.group_patch_no_content;
-  ctx.authorize = [this](const httplib::Request& req, httplib::Response& res) { return impl_->Authenticate(req, res); };
-  ctx.check_group_writable = [this] { return impl_->gate->CheckWritable(); };
-  ctx.inject_fault = [this](const httplib::Request& req, httplib::Response& res) {
-    return impl_->faults.Apply(req.method, req.path.substr(std::char_traits<char>::length(kPrefix)), req.remote_addr,
-                               req.remote_port, res);
-  };
-  RegisterScimRoutes(s.http, kPrefix, ctx);
-
-  AdminContext admin;
-  admin.store = s.store.get();
-  admin.gate = s.gate.get();
-  admin.base_url = [this] { return impl_->base_url; };
-  admin.token = [this] { return impl_->Token(); };
-  admin.regenerate_token = [this] { return RegenerateToken(); };
-  admin.faults = &s.faults;
-  admin.render_user = [this](const StoredUser& u) { return RenderUser(u.data, u.meta, u.groups, impl_->base_url); };
-  admin.render_group = [this](const StoredGroup& g) { return RenderGroup(g.data, g.meta, g.members, impl_->base_url); };
-  RegisterAdminRoutes(s.http, admin);
+  if (auto st = s.OpenStores(clock); !st.ok()) return st.error();
+  if (auto st = s.LoadToken(); !st.ok()) return st.error();
+  s.InstallRoutes(*this);
 
   s.listener = std::make_unique<core::HttpListener>(s.http);
   auto port = s.listener->Start(s.config.bind, s.config.port);
