@@ -49,6 +49,10 @@ OktaError MethodNotAllowed(const std::string& id) {
   return Make(405, "E0000022", "The endpoint does not support the provided HTTP method", Json::array(), id);
 }
 
+OktaError InvalidSearchError(const std::string& detail, const std::string& id) {
+  return Make(400, "E0000031", "Invalid search criteria.", Json::array({Json{{"errorSummary", detail}}}), id);
+}
+
 void SendError(httplib::Response& res, const core::Error& e) {
   OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
   SendJson(res, oe.status, oe.body);

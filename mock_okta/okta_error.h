@@ -22,6 +22,10 @@ struct OktaError {
 OktaError RenderOktaError(const core::Error& e, const std::string& error_id);
 // 405 E0000022 and 404 E0000007 for unknown routes.
 OktaError MethodNotAllowed(const std::string& error_id);
+// 400 E0000031 "Invalid search criteria.": a `search` or `filter` that does
+// not parse or uses an attribute/operator not allowed there; `detail` (e.g.
+// "filter: missing ')'") is the one errorCause.
+OktaError InvalidSearchError(const std::string& detail, const std::string& error_id);
 
 // Route helpers shared by the /api/v1, /sandbox and console routes.
 // Writes e as Okta's error JSON with a fresh errorId.

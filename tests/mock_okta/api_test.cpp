@@ -2,6 +2,7 @@
 // apps with connections/features, assignments and group push mappings.
 #include <catch2/catch.hpp>
 
+#include "mock_okta/okta_paging.h"
 #include "tests/mock_okta/harness.h"
 
 using namespace testing_okta;
@@ -118,6 +119,33 @@ TEST_CASE("Link rel=next keeps the request's query parameters and replaces only 
   // Without limit in the request the links still carry one.
   auto apps = h.Call("GET", "/api/v1/apps");
   CHECK(PathOf(LinkUrl(apps, "self")) == "/api/v1/apps?limit=20");
+}
+
+TEST_CASE("page links keep every query parameter, add limit when absent and replace only after",
+          "[okta][api][paging][okta_paging]") {
+  const std::string url = "http://127.0.0.1:1/api/v1/users";
+  std::multimap<std::string, std::string> params{{"q", "a b"}, {"after", "7"}, {"filter", "status eq \"ACTIVE\""}};
+  auto links = okta::BuildPageLinks(url, params, 20, 42);
+  CHECK(links.self == url + "?after=7&filter=status%20eq%20%22ACTIVE%22&q=a%20b&limit=20");
+  CHECK(links.next == url + "?after=42&filter=status%20eq%20%22ACTIVE%22&q=a%20b&limit=20");
+  params.emplace("limit", "5");
+  links = okta::BuildPageLinks(url, params, 5, std::nullopt);
+  CHECK(links.self == url + "?after=7&filter=status%20eq%20%22ACTIVE%22&limit=5&q=a%20b");
+  CHECK(links.next.empty());
+  CHECK(okta::BuildPageLinks(url, {}, 200, 3).self == url + "?limit=200");
+  CHECK(okta::BuildPageLinks(url, {}, 200, 3).next == url + "?after=3&limit=200");
+
+  httplib::Request req;
+  CHECK(okta::ParsePageRequest(req, 200).limit == 200);
+  CHECK(okta::ParsePageRequest(req, 200).after == 0);
+  req.params = {{"limit", "5000"}, {"after", "12"}};
+  CHECK(okta::ParsePageRequest(req, 200).limit == 1000);
+  CHECK(okta::ParsePageRequest(req, 200).after == 12);
+  req.params = {{"limit", "0"}, {"after", "x"}};
+  CHECK(okta::ParsePageRequest(req, 20).limit == 20);
+  CHECK(okta::ParsePageRequest(req, 20).after == 0);
+  req.params = {{"limit", "nope"}};
+  CHECK(okta::ParsePageRequest(req, 20).limit == 20);
 }
 
 namespace {
