@@ -1,52 +1,51 @@
-// Engine: the provisioning queue and its worker. Jobs from the Org run one at
-// a time on the worker thread; each flow asks the planner for requests step
-// by step, sends them through a ScimSender, records every exchange (traffic)
-// and each step as a System Log event, links remote ids, applies Okta's 429
-// back-off on the mock's clock, and turns other failures into tasks with a
-// retry action. No PATCH→PUT fallback.
+// Engine: the provisioning workers. The Org hands it jobs (JobSink); workers
+// take them from the JobQueue (one subject's jobs in order, different
+// subjects side by side), load what the job reads (Org::LoadJob), run its
+// flow with the Executor, and settle the result with the task policy:
+// resolve or open a task, or park the job for Okta's 429 back-off.
+//
+//   directory change ─▶ Org ─▶ JobSink::Enqueue ─▶ JobQueue ─▶ worker:
+//     Org::LoadJob ─▶ Executor::Run(flow) ─▶ DecideTask ─▶ Org task writes / JobQueue::Park
+//
+// With one worker, jobs run strictly one after another in queue order (the
+// deterministic mode scenarios use). Thread-safe.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/json_util.h"
 #include "core/result.h"
+#include "mock_okta/executor.h"
+#include "mock_okta/job_queue.h"
 #include "mock_okta/model.h"
 #include "mock_okta/okta_ids.h"
-#include "mock_okta/planner.h"
 #include "mock_okta/scim_client.h"
 
 namespace okta {
 
 class Org;
 
-class Engine {
+class Engine final : public JobSink {
  public:
-  Engine(Org& org, ScimSender& sender, SandboxClock& clock);
-  ~Engine();
+  // `sender` is the seam to the network: HttpScimSender in the sandbox, a
+  // recording fake in tests. Not owned; all three must outlive the engine.
+  Engine(Org& org, ScimSender& sender, SandboxClock& clock, int workers = 1);
+  ~Engine() override;
   void Start();
-  // Waits for the running job to finish and joins the worker; queued jobs are dropped.
+  // Waits for the running jobs to finish and joins the workers; queued jobs are dropped.
   void Stop();
 
-  // Thread-safe; may be called with Org::mu() held. A user_update or
-  // group_members job already queued (not yet started) for the same target
-  // absorbs the new one: those flows compute the diff when they run.
-  void Enqueue(Job job);
-  // The clock moved (sandbox time control): re-check parked jobs.
-  void Notify();
-  // Paused: no job starts (queued jobs wait and coalesce); WaitIdle ignores them.
-  void SetPaused(bool paused);
-  // Drops every queued and parked job (the running one finishes). For reset.
-  void DropQueued();
-  bool paused();
-  bool WaitIdle(std::chrono::milliseconds timeout);
-  // Queued and parked jobs, for /sandbox/jobs.
-  core::Json ListJobs();
+  void Enqueue(Job job) override;
+  void Notify() { queue_.Notify(); }  // the clock moved (sandbox time control)
+  void SetPaused(bool paused) { queue_.SetPaused(paused); }
+  bool paused() { return queue_.paused(); }
+  void DropQueued() { queue_.DropQueued(); }  // for reset
+  bool WaitIdle(std::chrono::milliseconds timeout) { return queue_.WaitIdle(timeout); }
+  core::Json ListJobs() { return queue_.List(); }
 
   // Test Connector Configuration, synchronously on the caller's thread.
   // {"status":"SUCCESS"|"FAILURE","message":…,"capabilities":{…}}
@@ -56,51 +55,20 @@ class Engine {
   // The last import's result for an app (users and groups read from the server).
   core::Json LastImport(const std::string& app_id);
 
-  WireSettings Wire(const App& app) const;
-
  private:
-  struct Queued {
-    Job job;
-    core::TimePoint due;
-    std::string key;
-  };
-  struct Ctx;
-
-  void Run();
-  bool HasDueLocked(core::TimePoint now) const;
-  void RunJob(Job job);
-  void Finish(Ctx& c);
-  bool Exchange(Ctx& c, const std::string& step, const ScimRequest& req, ScimExchange* out);
-  void Fail(Ctx& c, const std::string& what, const ScimExchange& ex);
-  void Record(const Ctx* c, const std::string& app_id, const std::string& step, const ScimRequest& req,
-              const ScimExchange& ex, core::TimePoint started, const std::string& base_url);
-  void LogStep(Ctx& c, const std::string& event_type, const std::string& display, bool ok,
-               const std::string& reason);
-
-  void UserPush(Ctx& c, bool reactivate);
-  void UserUpdate(Ctx& c);
-  void UserDeactivate(Ctx& c);
-  void UserPassword(Ctx& c);
-  void GroupPushFlow(Ctx& c);
-  void GroupMembers(Ctx& c, bool push_now);
-  void GroupRename(Ctx& c);
-  void GroupDelete(Ctx& c);
-  void Import(Ctx& c);
-  bool LinkAndPushProfile(Ctx& c, const std::string& remote_id, bool found_active, bool reactivation);
+  void Work();
+  void RunJob(const Job& job);
+  void Settle(const FlowInput& in, const Outcome& outcome);
 
   Org& org_;
   ScimSender& sender_;
   SandboxClock& clock_;
-
-  std::mutex q_mu_;
-  std::condition_variable cv_;       // work arrived, time moved, or stop
-  std::condition_variable idle_cv_;  // a job finished or the queue went idle
-  std::deque<Queued> queue_;
-  bool running_job_ = false;
-  bool stop_ = false;
-  bool paused_ = false;
-  std::thread worker_;
-  std::map<std::string, core::Json> imports_;  // guarded by q_mu_
+  int workers_count_;
+  JobQueue queue_;
+  Executor executor_;
+  std::mutex mu_;  // guards workers_ and imports_
+  std::vector<std::thread> workers_;
+  std::map<std::string, core::Json> imports_;
 };
 
 }  // namespace okta

@@ -84,8 +84,9 @@ core::Result<int> MockOkta::Start() {
   if (!store.ok()) return store.error();
   d.store = std::move(*store);
   d.org = std::make_unique<Org>(*d.store, *d.ids, *d.clock, d.config.scim_timeout);
-  d.engine = std::make_unique<Engine>(*d.org, d.sender, *d.clock);
-  d.org->set_engine(d.engine.get());
+  ScimSender& sender = d.config.scim_sender ? *d.config.scim_sender : d.sender;
+  d.engine = std::make_unique<Engine>(*d.org, sender, *d.clock, d.config.provisioning_workers);
+  d.org->set_job_sink(d.engine.get());
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
 
   core::ConfigureServer(d.server, core::HttpServerOptions{});
@@ -124,8 +125,15 @@ core::Result<int> MockOkta::Start() {
     SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kInternal, ""), "oae" + core::NewRequestId()));
   });
 
-  RouteContext ctx{d.org.get(), d.engine.get(), d.clock.get(), d.ids.get(), d.api_token,
-                   [this] { return base_url(); }};
+  RouteContext ctx;
+  ctx.org = d.org.get();
+  ctx.engine = d.engine.get();
+  ctx.clock = d.clock.get();
+  ctx.ids = d.ids.get();
+  ctx.api_token = d.api_token;
+  ctx.base_url = [this] { return base_url(); };
+  ctx.apply_preset = [this] { return impl_->ApplyPreset(); };  // after POST /sandbox/reset
+  ctx.links = d.config.links;
   RegisterApiRoutes(d.server, ctx);
   RegisterSandboxRoutes(d.server, ctx);
   ConsoleContext console;
@@ -136,40 +144,6 @@ core::Result<int> MockOkta::Start() {
   std::string preset_url = d.config.preset ? d.config.preset->scim_base_url : "";
   console.scim_base_url = [preset_url] { return preset_url; };
   RegisterConsoleRoutes(d.server, console);
-
-  // Reset everything: the org (directory, apps, tasks, log, traffic) back to
-  // the preset, the linked service provider emptied, encryption faults off.
-  d.server.Post("/sandbox/reset", [this](const httplib::Request&, httplib::Response& res) {
-    Impl& m = *impl_;
-    m.engine->SetPaused(true);
-    m.engine->DropQueued();
-    m.engine->WaitIdle(std::chrono::seconds(70));
-    core::Status st;
-    {
-      std::lock_guard<std::mutex> lk(m.org->mu());
-      st = m.store->ResetAll();
-    }
-    if (st.ok()) st = m.ApplyPreset();
-    m.engine->SetPaused(false);
-    core::Json out = {{"okta", st.ok() ? "reset" : st.error().detail}};
-    const ServiceLinks& links = m.config.links;
-    if (!links.scim_admin_url.empty()) {
-      if (auto u = core::ParseUrl(links.scim_admin_url); u.ok()) {
-        auto r = core::MakeClient(u->Origin(), 3, 30)->Post((u->path + "/reset").c_str(), "", "application/json");
-        out["serviceProvider"] = r && r->status == 200 ? "reset" : "failed";
-      }
-    }
-    if (!links.encryption_url.empty()) {
-      if (auto u = core::ParseUrl(links.encryption_url); u.ok()) {
-        auto r = core::MakeClient(u->Origin(), 3, 30)->Put(
-            (u->path + "/v1/admin/faults").c_str(), {{"Authorization", "Bearer " + links.encryption_secret}},
-            R"({"down":false,"delayMs":0,"failStatus":0})", "application/json");
-        out["encryptionFaults"] = r && r->status == 200 ? "off" : "failed";
-      }
-    }
-    res.status = st.ok() ? 200 : 500;
-    res.set_content(core::DumpCompact(out), "application/json");
-  });
 
   d.engine->Start();
   d.listener = std::make_unique<core::HttpListener>(d.server);

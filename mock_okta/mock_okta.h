@@ -27,6 +27,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "mock_okta/console_routes.h"
+#include "mock_okta/scim_client.h"
 
 namespace okta {
 
@@ -55,8 +56,12 @@ struct Config {
   std::chrono::milliseconds scim_timeout{60000};
   // Provisioning workers. Jobs for different users and groups overlap across
   // workers; the jobs of one user (or one group push) always run in order,
-  // one at a time. 1 = one in-order worker (the deterministic scenario mode).
-  int provisioning_workers = 8;
+  // one at a time. 1 = one in-order worker (the deterministic mode scenarios
+  // and tests use); `okta-sandbox up` defaults to 8.
+  int provisioning_workers = 1;
+  // Where SCIM requests go. Null: over HTTP (HttpScimSender). Tests may pass a
+  // recording fake. Not owned; must outlive the mock.
+  ScimSender* scim_sender = nullptr;
   // The web console's assets (app/ embeds them); empty: no console at "/".
   ConsoleAssetLookup console_assets;
   // The other services, for the console's same-origin proxies under

@@ -1,6 +1,6 @@
 // The mock Okta's domain types: directory (users, groups), app integrations
 // with their provisioning settings, assignments, group push mappings, and
-// what the engine produces (jobs, tasks, System Log events, traffic).
+// what the engine produces (tasks; jobs are in job.h).
 // Times are ISO 8601 strings from the mock's clock. Each type has a JSON
 // form used only for storage (see okta_store.cpp); the Okta API shapes are
 // built in render.cpp.
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/json_util.h"
+#include "mock_okta/job.h"
 
 namespace okta {
 
@@ -100,8 +101,8 @@ struct AppUser {
   std::string scope = "USER";  // USER (direct) or GROUP (through an assigned group)
   bool direct = true;          // assigned directly (a user may be both)
   std::vector<std::string> via_groups;  // assigned groups that bring the user in
-  std::string status = "STAGED";  // STAGED | PROVISIONED | DEPROVISIONED (unassigned, deactivated remotely)
-  std::string sync_state = "PENDING";  // PENDING | SYNCHRONIZED | ERROR | DISABLED
+  AppUserStatus status = AppUserStatus::kStaged;  // DEPROVISIONED: unassigned, deactivated remotely
+  SyncState sync_state = SyncState::kPending;
   std::string external_id;
   std::string user_name;  // application username
   bool remote_active = false;
@@ -141,28 +142,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GroupPush, id, app_id, source_gr
                                                 target_group_name, status, link_existing, pushed_member_ids,
                                                 pushed_name, error_summary, created, last_updated, last_push)
 
-// A unit of provisioning work.
-struct Job {
-  std::string id;
-  std::string kind;  // user_push, user_update, user_deactivate, user_reactivate, user_password,
-                     // group_push, group_members, group_rename, group_push_now, group_delete,
-                     // import_users, import_groups
-  std::string app_id, user_id, group_id, mapping_id;
-  std::string target_id;  // remote id when the job outlives the mapping (group_delete)
-  std::string password;   // user_password
-  int attempts = 0;       // 429 answers so far
-  int64_t last_wait_s = 0;
-  std::string due;        // ISO time; "" = now
-  std::string created;
-  std::string task_id;    // set when retried from a task
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Job, id, kind, app_id, user_id, group_id, mapping_id, target_id,
-                                                password, attempts, last_wait_s, due, created, task_id)
-
 // A failed job shown on Dashboard → Tasks, with a retry action.
 struct Task {
   std::string id;
-  std::string status = "OPEN";  // OPEN | RETRYING | RESOLVED
+  TaskStatus status = TaskStatus::kOpen;
   std::string app_id, user_id, group_id;
   std::string message;
   std::string created, last_updated;

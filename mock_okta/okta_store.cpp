@@ -310,4 +310,22 @@ std::vector<std::pair<int64_t, Json>> OktaStore::ListTraffic(int64_t after_seq, 
   return ParseRows(List("traffic", nullptr, "", after_seq, limit));
 }
 
+Status OktaStore::Batch(const std::function<Status()>& body) {
+  // DbPool::Batch commits whatever its body wrote; leaving it by an exception
+  // rolls the transaction back instead, which is how a failed body undoes
+  // its earlier writes.
+  struct Abort {};
+  Status result;
+  try {
+    Status committed = pool_->Batch([&] {
+      result = body();
+      if (!result.ok()) throw Abort{};
+    });
+    if (!committed.ok()) return committed;
+  } catch (const Abort&) {
+    return result;
+  }
+  return result;
+}
+
 }  // namespace okta

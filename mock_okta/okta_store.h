@@ -4,6 +4,7 @@
 // multi-row changes under its own lock.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,11 @@ class OktaStore {
   core::Status PutTask(const Task& t);
   std::optional<Task> LookupTask(const std::string& id);
   std::vector<Task> ListTasks();
+  // Runs body with every write of this thread in one transaction, committed
+  // when body returns Ok (rolled back otherwise). Returns body's status, or
+  // the commit's error.
+  core::Status Batch(const std::function<core::Status()>& body);
+
   // Empties every table (the console's "reset everything"), in one transaction.
   core::Status ResetAll();
 

@@ -1,9 +1,13 @@
 // Org: the mock Okta's domain. Directory (users, groups, memberships), app
 // integrations, assignments and group push mappings; every change that Okta
-// would provision becomes a job for the Engine. Knows nothing about HTTP.
+// would provision becomes a job handed to a JobSink (the engine). Knows
+// nothing about HTTP or the engine's workings.
 //
-// Thread-safe: each public method runs under one lock (mu()); the engine
-// takes the same lock for its reads and write-backs between SCIM requests.
+// Thread-safe: each public method takes the one domain lock itself; nothing
+// outside reaches the store. The engine reads and writes back through the
+// narrow interface at the end (LoadJob, ApplyEffect, the task writes).
+// Files: org.cpp (users, groups), org_apps.cpp (apps, assignments, group
+// push), org_jobs.cpp (the engine's interface and read views).
 // Errors: kNotFound (unknown id), kInvalidValue (validation), kConflict
 // (login taken, duplicate), with Okta-style detail texts.
 #pragma once
@@ -17,21 +21,19 @@
 #include "core/clock.h"
 #include "core/json_util.h"
 #include "core/result.h"
+#include "mock_okta/flows.h"
+#include "mock_okta/job.h"
 #include "mock_okta/model.h"
 #include "mock_okta/okta_ids.h"
 #include "mock_okta/okta_store.h"
 
 namespace okta {
 
-class Engine;
-
 class Org {
  public:
   Org(OktaStore& store, OktaIds& ids, const core::Clock& clock, std::chrono::milliseconds default_timeout);
-  void set_engine(Engine* e) { engine_ = e; }
-  std::mutex& mu() { return mu_; }
-  OktaStore& store() { return store_; }
-  OktaIds& ids() { return ids_; }
+  // Where provisioning jobs go; null: nowhere (nothing is provisioned). Set before use.
+  void set_job_sink(JobSink* sink) { jobs_ = sink; }
   std::string Now() const;
 
   // ---- users ----
@@ -98,6 +100,30 @@ class Org {
 
   core::Status ImportNow(const std::string& app_id);
 
+  // ---- the engine's interface (org_jobs.cpp) ----
+  // What a job reads when it starts: the app, the user and assignment (user
+  // jobs), the push mapping as a flow sees it (group jobs). nullopt when the
+  // app or the user is gone (the job is dropped).
+  std::optional<FlowInput> LoadJob(const Job& job);
+  // Writes back a flow's effect (links, provisioned state, pushed members, …).
+  core::Status ApplyEffect(const Job& job, const Effect& effect);
+  // The System Log line of a job step, with the app, user and group as targets.
+  void LogJobStep(const Job& job, const std::string& subject, const std::string& subject_display, const App& app,
+                  const LogLine& line);
+  void LogConnectorTest(const App& app, const std::string& failure);
+  // A traffic record (executor.h TrafficRecord); a failed write is reported to the process log.
+  void AddTraffic(const core::Json& record);
+  // Tasks: a failed job opens (or re-opens) one with a Retry of `retry`; the
+  // app user or mapping shows ERROR. A 429 keeps one RATE_LIMITED task per
+  // job and returns its id. A job that succeeds resolves the task it came from.
+  core::Status OpenTask(const Job& job, const std::string& message, const std::string& failure, const Job& retry);
+  core::Result<std::string> SaveRateLimitedTask(const Job& job, const std::string& message, const Job& retry);
+  core::Status ResolveTask(const std::string& task_id);
+  // OPEN → RETRYING; kNotFound, kInvalidValue (not open).
+  core::Result<Task> MarkTaskRetrying(const std::string& task_id);
+  std::string NewJobId();
+  std::string NewPlaceholderPassword();
+
   // ---- read-only views for the routes (each takes the lock itself) ----
   std::vector<Task> ListTasks();
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
@@ -105,18 +131,24 @@ class Org {
   // Empties every table (reset everything). The caller pauses the engine first.
   core::Status ResetAll();
 
-  // System Log (used by the engine too). Caller holds mu() or not: the store is thread-safe.
+  // System Log. Thread-safe (the store is); a failed write is reported to the process log.
   void Log(const std::string& event_type, const std::string& display, const std::string& result,
            const std::string& reason, const core::Json& targets, const core::Json& debug);
 
  private:
   // Enqueue helpers; caller holds mu_.
   void Enqueue(Job job);
+  void EnqueueGroupJob(JobKind kind, const GroupPush& m);
+  std::optional<PushState> LoadPushLocked(const std::string& app_id, const std::string& mapping_id);
+  core::Status ApplyUserEffect(const Job& job, const Effect& e);
+  core::Status ApplyGroupEffect(const Job& job, const Effect& e);
   bool Provisions(const App& app) const;
   void OnAssigned(const App& app, AppUser& au, const User& u);
-  void OnUnassigned(const App& app, AppUser& au);
+  core::Status OnUnassigned(const App& app, AppUser& au);
   void OnMembershipChanged(const std::string& group_id);
-  void SyncGroupAssignment(const std::string& group_id, const std::string& user_id, bool added);
+  core::Status SyncGroupAssignment(const std::string& group_id, const std::string& user_id, bool added);
+  // Stores an assignment whose groups changed, with the scope they give it.
+  core::Status PutScoped(AppUser& au);
   core::Result<AppUser> AssignLocked(const App& app, const User& u, const std::string& user_name,
                                      const std::string& via_group);
 
@@ -124,7 +156,7 @@ class Org {
   OktaIds& ids_;
   const core::Clock& clock_;
   std::chrono::milliseconds default_timeout_;
-  Engine* engine_ = nullptr;
+  JobSink* jobs_ = nullptr;
   std::mutex mu_;
 };
 

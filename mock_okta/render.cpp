@@ -119,10 +119,10 @@ Json RenderAppUser(const AppUser& au, const std::string& base) {
   j["created"] = au.created;
   j["lastUpdated"] = au.last_updated;
   j["scope"] = au.scope;
-  j["status"] = au.status;
+  j["status"] = AppUserStatusName(au.status);
   j["statusChanged"] = TimeOrNull(au.status_changed);
   j["passwordChanged"] = nullptr;
-  j["syncState"] = au.sync_state;
+  j["syncState"] = SyncStateName(au.sync_state);
   j["lastSync"] = TimeOrNull(au.last_sync);
   j["credentials"] = Json{{"userName", au.user_name}};
   j["profile"] = au.profile.is_object() ? au.profile : Json::object();
@@ -162,9 +162,9 @@ Json RenderGroupPush(const GroupPush& m, const std::string& base) {
 }
 
 Json RenderTask(const Task& t) {
-  return Json{{"id", t.id},          {"status", t.status},   {"appId", t.app_id},
+  return Json{{"id", t.id},          {"status", TaskStatusName(t.status)},   {"appId", t.app_id},
               {"userId", t.user_id}, {"groupId", t.group_id}, {"message", t.message},
-              {"jobKind", t.job.kind}, {"created", t.created}, {"lastUpdated", t.last_updated}};
+              {"jobKind", JobKindName(t.job.kind)}, {"created", t.created}, {"lastUpdated", t.last_updated}};
 }
 
 Json RenderConnection(const App& a, const std::string& base) {

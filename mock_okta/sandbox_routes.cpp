@@ -1,7 +1,10 @@
-#include "mock_okta/routes.h"
+// /sandbox: sandbox-only controls (no auth; local use): tasks, traffic, the
+// job queue, the engine switch, the mock clock, per-app provisioning
+// controls, and reset.
+#include <chrono>
 
-#include "core/log.h"
-#include "mock_okta/okta_error.h"
+#include "core/http.h"
+#include "mock_okta/api_request.h"
 #include "mock_okta/render.h"
 
 namespace okta {
@@ -9,104 +12,167 @@ namespace okta {
 using core::Json;
 
 namespace {
-core::Result<Json> Body(const httplib::Request& req) { return ObjectBody(req); }
+
+void ListTasks(ApiCall& c) {
+  Json a = Json::array();
+  for (const auto& t : c.org().ListTasks()) a.push_back(RenderTask(t));
+  c.SendJson(200, a);
+}
+
+void RetryTask(ApiCall& c) {
+  auto t = c.engine().RetryTask(c.Path(1));
+  if (!t.ok()) return c.SendError(t.error());
+  c.SendJson(202, RenderTask(*t));
+}
+
+void ListTraffic(ApiCall& c) {
+  int64_t after = c.HasQuery("after") ? std::atoll(c.Query("after").c_str()) : 0;
+  int limit = c.HasQuery("limit") ? std::atoi(c.Query("limit").c_str()) : 1000;
+  Json a = Json::array();
+  for (auto& [seq, rec] : c.org().ListTraffic(after, limit)) {
+    rec["seq"] = seq;
+    a.push_back(rec);
+  }
+  c.SendJson(200, a);
+}
+
+void ListJobs(ApiCall& c) { c.SendJson(200, c.engine().ListJobs()); }
+
+// {"paused": true|false}: hold the provisioning queue (changes made while
+// paused coalesce into one job per user/group).
+void PostEngine(ApiCall& c) {
+  auto body = c.Body();
+  if (!body.ok()) return c.SendError(body.error());
+  if (body->contains("paused") && (*body)["paused"].is_boolean()) c.engine().SetPaused((*body)["paused"].get<bool>());
+  c.SendJson(200, Json{{"paused", c.engine().paused()}, {"jobs", c.engine().ListJobs()}});
+}
+
+Json TimeDocument(SandboxClock& clock) {
+  return Json{{"now", core::FormatIso8601(clock.Now())}, {"offsetMs", clock.offset_ms()}};
+}
+
+void GetTime(ApiCall& c) { c.SendJson(200, TimeDocument(c.clock())); }
+
+// {"advanceSeconds": N} or {"advanceMs": N}: moves the mock's clock forward
+// (parked 429 back-offs become due).
+void PostTime(ApiCall& c) {
+  auto body = c.Body();
+  if (!body.ok()) return c.SendError(body.error());
+  int64_t ms = 0;
+  if (body->contains("advanceSeconds") && (*body)["advanceSeconds"].is_number()) {
+    ms = static_cast<int64_t>((*body)["advanceSeconds"].get<double>() * 1000);
+  } else if (body->contains("advanceMs") && (*body)["advanceMs"].is_number_integer()) {
+    ms = (*body)["advanceMs"].get<int64_t>();
+  }
+  if (ms < 0) return c.SendError(core::MakeError(core::ErrorCode::kInvalidValue, "advance: time only moves forward"));
+  c.clock().Advance(std::chrono::milliseconds(ms));
+  c.engine().Notify();
+  c.SendJson(200, TimeDocument(c.clock()));
+}
+
+void TestConnector(ApiCall& c) {
+  auto a = c.org().GetApp(c.Path(1));
+  if (!a.ok()) return c.SendError(a.error());
+  c.SendJson(200, c.engine().TestConnector(a->id));
+}
+
+void GetProvisioning(ApiCall& c) {
+  auto a = c.org().GetApp(c.Path(1));
+  if (!a.ok()) return c.SendError(a.error());
+  c.SendJson(200, RenderSettings(a->prov));
+}
+
+void PatchProvisioning(ApiCall& c) {
+  auto body = c.Body();
+  if (!body.ok()) return c.SendError(body.error());
+  auto a = c.org().GetApp(c.Path(1));
+  if (!a.ok()) return c.SendError(a.error());
+  Provisioning p = a->prov;
+  if (auto st = ApplySettings(*body, &p); !st.ok()) return c.SendError(st.error());
+  auto r = c.org().SetProvisioning(a->id, p);
+  if (!r.ok()) return c.SendError(r.error());
+  c.SendJson(200, RenderSettings(r->prov));
+}
+
+void ProvisionUsers(ApiCall& c) {
+  auto n = c.org().ProvisionAssigned(c.Path(1));
+  if (!n.ok()) return c.SendError(n.error());
+  c.SendJson(202, Json{{"queued", *n}});
+}
+
+void PostImport(ApiCall& c) {
+  auto st = c.org().ImportNow(c.Path(1));
+  if (!st.ok()) return c.SendError(st.error());
+  c.SendJson(202, Json::object());
+}
+
+void GetImport(ApiCall& c) { c.SendJson(200, c.engine().LastImport(c.Path(1))); }
+
+void PushNow(ApiCall& c) {
+  auto m = c.org().PushNow(c.Path(1), c.Path(2));
+  if (!m.ok()) return c.SendError(m.error());
+  c.SendJson(202, RenderGroupPush(*m, c.base()));
+}
+
+// ---- reset ----
+
+// POSTs <admin API>/reset on the linked service provider: "reset" or "failed".
+std::string ResetServiceProvider(const core::Url& admin) {
+  auto r = core::MakeClient(admin.Origin(), 3, 30)->Post((admin.path + "/reset").c_str(), "", "application/json");
+  return r && r->status == 200 ? "reset" : "failed";
+}
+
+// Switches the linked encryption service's faults off: "off" or "failed".
+std::string ResetEncryptionFaults(const core::Url& encryption, const std::string& secret) {
+  auto r = core::MakeClient(encryption.Origin(), 3, 30)
+               ->Put((encryption.path + "/v1/admin/faults").c_str(), {{"Authorization", "Bearer " + secret}},
+                     R"({"down":false,"delayMs":0,"failStatus":0})", "application/json");
+  return r && r->status == 200 ? "off" : "failed";
+}
+
+// Reset everything: the org (directory, apps, tasks, log, traffic) back to
+// the preset, the linked service provider emptied, encryption faults off.
+// The engine is paused and drained first so no job writes into the emptied
+// store.
+void PostReset(ApiCall& c) {
+  Engine& engine = c.engine();
+  engine.SetPaused(true);
+  engine.DropQueued();
+  engine.WaitIdle(std::chrono::seconds(70));
+  core::Status st = c.org().ResetAll();
+  if (st.ok() && c.ctx().apply_preset) st = c.ctx().apply_preset();
+  engine.SetPaused(false);
+  Json out = {{"okta", st.ok() ? "reset" : st.error().detail}};
+  const ServiceLinks& links = c.ctx().links;
+  if (!links.scim_admin_url.empty()) {
+    if (auto u = core::ParseUrl(links.scim_admin_url); u.ok()) out["serviceProvider"] = ResetServiceProvider(*u);
+  }
+  if (!links.encryption_url.empty()) {
+    if (auto u = core::ParseUrl(links.encryption_url); u.ok()) {
+      out["encryptionFaults"] = ResetEncryptionFaults(*u, links.encryption_secret);
+    }
+  }
+  c.SendJson(st.ok() ? 200 : 500, out);
+}
+
 }  // namespace
 
 void RegisterSandboxRoutes(httplib::Server& s, const RouteContext& ctx) {
-  Org* org = ctx.org;
-  Engine* engine = ctx.engine;
-  SandboxClock* clock = ctx.clock;
-
-  s.Get("/sandbox/tasks", [org](const httplib::Request&, httplib::Response& res) {
-    Json a = Json::array();
-    for (const auto& t : org->store().ListTasks()) a.push_back(RenderTask(t));
-    SendJson(res, 200, a);
-  });
-  s.Post(R"(/sandbox/tasks/([^/]+)/retry)", [engine](const httplib::Request& req, httplib::Response& res) {
-    auto t = engine->RetryTask(req.matches[1]);
-    if (!t.ok()) return SendError(res, t.error());
-    SendJson(res, 202, RenderTask(*t));
-  });
-  s.Get("/sandbox/traffic", [org](const httplib::Request& req, httplib::Response& res) {
-    int64_t after = req.has_param("after") ? std::atoll(req.get_param_value("after").c_str()) : 0;
-    int limit = req.has_param("limit") ? std::atoi(req.get_param_value("limit").c_str()) : 1000;
-    Json a = Json::array();
-    for (auto& [seq, rec] : org->store().ListTraffic(after, limit)) {
-      rec["seq"] = seq;
-      a.push_back(rec);
-    }
-    SendJson(res, 200, a);
-  });
-  s.Get("/sandbox/jobs", [engine](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, engine->ListJobs());
-  });
-  // {"paused": true|false}: hold the provisioning queue (changes made while
-  // paused coalesce into one job per user/group).
-  s.Post("/sandbox/engine", [engine](const httplib::Request& req, httplib::Response& res) {
-    auto body = Body(req);
-    if (!body.ok()) return SendError(res, body.error());
-    if (body->contains("paused") && (*body)["paused"].is_boolean()) engine->SetPaused((*body)["paused"].get<bool>());
-    SendJson(res, 200, Json{{"paused", engine->paused()}, {"jobs", engine->ListJobs()}});
-  });
-  s.Get("/sandbox/time", [clock](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, Json{{"now", core::FormatIso8601(clock->Now())}, {"offsetMs", clock->offset_ms()}});
-  });
-  // {"advanceSeconds": N} or {"advanceMs": N}: moves the mock's clock forward
-  // (parked 429 back-offs become due).
-  s.Post("/sandbox/time", [clock, engine](const httplib::Request& req, httplib::Response& res) {
-    auto body = Body(req);
-    if (!body.ok()) return SendError(res, body.error());
-    int64_t ms = 0;
-    if (body->contains("advanceSeconds") && (*body)["advanceSeconds"].is_number()) {
-      ms = static_cast<int64_t>((*body)["advanceSeconds"].get<double>() * 1000);
-    } else if (body->contains("advanceMs") && (*body)["advanceMs"].is_number_integer()) {
-      ms = (*body)["advanceMs"].get<int64_t>();
-    }
-    if (ms < 0) return SendError(res, core::MakeError(core::ErrorCode::kInvalidValue, "advance: time only moves forward"));
-    clock->Advance(std::chrono::milliseconds(ms));
-    engine->Notify();
-    SendJson(res, 200, Json{{"now", core::FormatIso8601(clock->Now())}, {"offsetMs", clock->offset_ms()}});
-  });
-  s.Post(R"(/sandbox/apps/([^/]+)/test-connector)", [org, engine](const httplib::Request& req, httplib::Response& res) {
-    auto a = org->GetApp(req.matches[1]);
-    if (!a.ok()) return SendError(res, a.error());
-    SendJson(res, 200, engine->TestConnector(a->id));
-  });
-  s.Get(R"(/sandbox/apps/([^/]+)/provisioning)", [org](const httplib::Request& req, httplib::Response& res) {
-    auto a = org->GetApp(req.matches[1]);
-    if (!a.ok()) return SendError(res, a.error());
-    SendJson(res, 200, RenderSettings(a->prov));
-  });
-  s.Patch(R"(/sandbox/apps/([^/]+)/provisioning)", [org](const httplib::Request& req, httplib::Response& res) {
-    auto body = Body(req);
-    if (!body.ok()) return SendError(res, body.error());
-    auto a = org->GetApp(req.matches[1]);
-    if (!a.ok()) return SendError(res, a.error());
-    Provisioning p = a->prov;
-    if (auto st = ApplySettings(*body, &p); !st.ok()) return SendError(res, st.error());
-    auto r = org->SetProvisioning(a->id, p);
-    if (!r.ok()) return SendError(res, r.error());
-    SendJson(res, 200, RenderSettings(r->prov));
-  });
-  s.Post(R"(/sandbox/apps/([^/]+)/provision-users)", [org](const httplib::Request& req, httplib::Response& res) {
-    auto n = org->ProvisionAssigned(req.matches[1]);
-    if (!n.ok()) return SendError(res, n.error());
-    SendJson(res, 202, Json{{"queued", *n}});
-  });
-  s.Post(R"(/sandbox/apps/([^/]+)/import)", [org](const httplib::Request& req, httplib::Response& res) {
-    auto st = org->ImportNow(req.matches[1]);
-    if (!st.ok()) return SendError(res, st.error());
-    SendJson(res, 202, Json::object());
-  });
-  s.Get(R"(/sandbox/apps/([^/]+)/import)", [engine](const httplib::Request& req, httplib::Response& res) {
-    SendJson(res, 200, engine->LastImport(req.matches[1]));
-  });
-  s.Post(R"(/sandbox/apps/([^/]+)/group-push/mappings/([^/]+)/push-now)",
-         [org, ctx](const httplib::Request& req, httplib::Response& res) {
-           auto m = org->PushNow(req.matches[1], req.matches[2]);
-           if (!m.ok()) return SendError(res, m.error());
-           SendJson(res, 202, RenderGroupPush(*m, ctx.base_url()));
-         });
+  s.Get("/sandbox/tasks", Route(ctx, ListTasks));
+  s.Post(R"(/sandbox/tasks/([^/]+)/retry)", Route(ctx, RetryTask));
+  s.Get("/sandbox/traffic", Route(ctx, ListTraffic));
+  s.Get("/sandbox/jobs", Route(ctx, ListJobs));
+  s.Post("/sandbox/engine", Route(ctx, PostEngine));
+  s.Get("/sandbox/time", Route(ctx, GetTime));
+  s.Post("/sandbox/time", Route(ctx, PostTime));
+  s.Post(R"(/sandbox/apps/([^/]+)/test-connector)", Route(ctx, TestConnector));
+  s.Get(R"(/sandbox/apps/([^/]+)/provisioning)", Route(ctx, GetProvisioning));
+  s.Patch(R"(/sandbox/apps/([^/]+)/provisioning)", Route(ctx, PatchProvisioning));
+  s.Post(R"(/sandbox/apps/([^/]+)/provision-users)", Route(ctx, ProvisionUsers));
+  s.Post(R"(/sandbox/apps/([^/]+)/import)", Route(ctx, PostImport));
+  s.Get(R"(/sandbox/apps/([^/]+)/import)", Route(ctx, GetImport));
+  s.Post(R"(/sandbox/apps/([^/]+)/group-push/mappings/([^/]+)/push-now)", Route(ctx, PushNow));
+  s.Post("/sandbox/reset", Route(ctx, PostReset));
 }
 
 }  // namespace okta

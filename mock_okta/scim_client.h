@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "mock_okta/planner.h"
+#include "mock_okta/scim_dialect.h"
 
 namespace okta {
 

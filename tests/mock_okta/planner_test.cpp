@@ -1,4 +1,4 @@
-#include "mock_okta/planner.h"
+#include "mock_okta/scim_dialect.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
-// The provisioning planner: pure functions from Okta state and app settings
-// to the exact SCIM requests Okta sends (method, path, query string and its
-// encoding, headers in Okta's order, compact JSON bodies in Okta's key order).
-// No I/O, no clock, no randomness: callers pass ids, passwords and server
-// answers in. The engine (engine.cpp) drives multi-step flows (lookup →
-// create or link; GET → PUT echo) by calling these builders one step at a
-// time with the previous response. See okta-scim-behaviour.md §1.
+// Okta's SCIM dialect: pure builders from Okta state and app settings to the
+// exact SCIM requests Okta sends (method, path, query string and its
+// encoding, headers in Okta's order, compact JSON bodies in Okta's key
+// order), the default attribute mapping, and readers of server answers. No
+// I/O, no clock, no randomness: callers pass ids, passwords and server
+// answers in. Which request comes next is decided by the flows (flows.h),
+// not here. See docs/okta-behaviour.md §1.
 #pragma once
 
 #include <map>
@@ -99,6 +99,8 @@ struct MappedUser {
   std::string external_id;  // the Okta user id (00u…)
   bool operator==(const MappedUser&) const = default;
 };
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MappedUser, user_name, given_name, family_name, email, display_name,
+                                                locale, title, mobile_phone, department, external_id)
 // Attribute keys used to say which mapped attributes changed.
 // "userName","name.givenName","name.familyName","emails","displayName",
 // "locale","title","phoneNumbers","department"

@@ -1,0 +1,159 @@
+#include "mock_okta/executor.h"
+
+#include "core/http.h"
+#include "mock_okta/org.h"
+
+namespace okta {
+
+using core::Json;
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unexpected Response";
+  }
+}
+
+namespace {
+
+Json HeadersJson(const std::vector<Header>& hs) {
+  Json a = Json::array();
+  for (const auto& h : hs) a.push_back(Json{{"name", h.name}, {"value", h.value}});
+  return a;
+}
+
+// Retry-After as integer seconds; anything else (absent, HTTP-date, fraction) → nullopt.
+std::optional<int64_t> RetryAfterSeconds(const ScimExchange& ex) {
+  for (const auto& h : ex.headers) {
+    if (!core::EqualsCi(h.name, "Retry-After")) continue;
+    if (h.value.empty() || h.value.size() > 9) return std::nullopt;
+    for (char ch : h.value) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+    }
+    return std::stoll(h.value);
+  }
+  return std::nullopt;
+}
+
+bool Expected(Expect e, int status) {
+  switch (e) {
+    case Expect::k2xx: return status >= 200 && status < 300;
+    case Expect::k200: return status == 200;
+    case Expect::k200or404: return status == 200 || status == 404;
+  }
+  return false;
+}
+
+// The outcome of an exchange that stops the flow, or nullopt when it goes on.
+std::optional<Outcome> CheckAnswer(const Step& step, const ScimExchange& ex) {
+  Outcome o;
+  if (ex.status == 429) {
+    o.kind = Outcome::Kind::kRateLimited;
+    o.retry_after_s = RetryAfterSeconds(ex).value_or(-1);
+    o.message = "Rate limit exceeded for " + step.what;
+    return o;
+  }
+  o.kind = Outcome::Kind::kFailed;
+  if (ex.status == 0) {
+    o.message = "Error while trying to " + step.what + ": " + ex.error;
+    return o;
+  }
+  if (Expected(step.expect, ex.status)) return std::nullopt;
+  o.message = "Error while trying to " + step.what + ": " + ReasonPhrase(ex.status) +
+              ". Errors reported by remote server: " + RemoteErrorDetail(ex.body);
+  return o;
+}
+
+}  // namespace
+
+Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
+                   const ScimExchange& ex, core::TimePoint started, const std::string& base_url) {
+  Json rec = Json::object();
+  rec["jobId"] = job ? Json(job->id) : Json(nullptr);
+  rec["jobKind"] = job ? JobKindName(job->kind) : "test_connector";
+  rec["appId"] = app_id;
+  rec["step"] = step;
+  rec["startedAt"] = core::FormatIso8601(started);
+  rec["durationMs"] = ex.elapsed_ms;
+  rec["request"] = Json{{"method", req.method},
+                        {"url", base_url + req.Target()},
+                        {"target", req.Target()},
+                        {"headers", HeadersJson(req.headers)},
+                        {"body", req.body}};
+  if (ex.status != 0) {
+    rec["response"] = Json{{"status", ex.status}, {"headers", HeadersJson(ex.headers)}, {"body", ex.body}};
+  } else {
+    rec["response"] = nullptr;
+  }
+  rec["error"] = ex.error.empty() ? Json(nullptr) : Json(ex.error);
+  return rec;
+}
+
+ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {
+  auto started = clock_.Now();
+  ScimExchange ex = sender_.Send(in.app.prov.base_url, step.request, in.app.prov.timeout_ms);
+  org_.AddTraffic(TrafficRecord(&in.job, in.app.id, step.what, step.request, ex, started, in.app.prov.base_url));
+  return ex;
+}
+
+Outcome Executor::Run(const FlowInput& in) {
+  FlowState st;
+  st.subject = in.subject;
+  const ScimExchange* last = nullptr;
+  ScimExchange ex;
+  auto stop = [&st](Outcome::Kind kind, std::string message) {
+    Outcome o;
+    o.kind = kind;
+    o.message = std::move(message);
+    o.subject = st.subject;
+    return o;
+  };
+  // A flow sends at most a few requests per page or batch; the bound only
+  // guards against a server whose paging never ends.
+  for (int steps = 0; steps < 100000; ++steps) {
+    Step step = NextStep(in, st, last);
+    last = nullptr;
+    for (const auto& line : step.logs) org_.LogJobStep(in.job, st.subject, in.subject_display, in.app, line);
+    for (const auto& e : step.effects) {
+      if (auto s = org_.ApplyEffect(in.job, e); !s.ok()) {
+        return stop(Outcome::Kind::kFailed, "Could not save the result in the org: " + s.error().detail);
+      }
+    }
+    if (step.kind == Step::Kind::kDone) {
+      Outcome o = stop(Outcome::Kind::kOk, "");
+      o.imported = st.items;
+      return o;
+    }
+    if (step.kind == Step::Kind::kFail) return stop(Outcome::Kind::kFailed, step.message);
+    if (step.kind == Step::Kind::kContinue) continue;
+    ex = Exchange(in, step);
+    if (auto failed = CheckAnswer(step, ex)) {
+      failed->subject = st.subject;
+      if (step.on_failure) {
+        LogLine line = *step.on_failure;
+        line.reason = failed->message;
+        org_.LogJobStep(in.job, st.subject, in.subject_display, in.app, line);
+      }
+      return *failed;
+    }
+    last = &ex;
+  }
+  return stop(Outcome::Kind::kFailed, "Error while trying to run " + std::string(JobKindName(in.job.kind)) +
+                                          ": the flow did not finish");
+}
+
+}  // namespace okta
