@@ -20,7 +20,7 @@ namespace scim::patch {
 
 struct Context {
   ResourceKind kind;
-  core::Json& resource;               // the working copy
+  core::Json& resource;                // the working copy
   std::vector<MemberChange>& members;  // deltas collected so far
 };
 

@@ -31,9 +31,7 @@ constexpr RootSortKey kRootSortKeys[] = {
 constexpr int64_t kMaxMerge = 100000;
 
 // A filter or projection that names an attribute only the other type has.
-bool OtherTypeOnly(const Error& e) {
-  return e.code == ErrorCode::kInvalidFilter || e.code == ErrorCode::kInvalidValue;
-}
+bool OtherTypeOnly(const Error& e) { return e.code == ErrorCode::kInvalidFilter || e.code == ErrorCode::kInvalidValue; }
 
 using Hits = std::vector<RootHit>;
 
@@ -64,7 +62,8 @@ Result<Json> MergedPage(const RootPageSource& source, const Paging& paging, cons
   int64_t need = start + paging.count - 1;
   if (need > kMaxMerge) {
     return Error{ErrorCode::kTooMany, "a sorted search at the root can page through the first " +
-                                          std::to_string(kMaxMerge) + " results only; search per resource type instead"};
+                                          std::to_string(kMaxMerge) +
+                                          " results only; search per resource type instead"};
   }
   Hits users, groups;
   if (total_users > 0) {
@@ -158,8 +157,8 @@ Result<Json> SearchRoot(ScimStore& store, const SearchParams& sp, int64_t max_re
   base.filter = filter->get();
   if (sort_key) base.sort_by = SchemaRegistry::SplitPath(sort_key->name);
   base.descending = paging->descending;
-  RootPageSource source = [&](ResourceKind kind, int64_t start, int64_t count, std::vector<RootHit>* out)
-      -> Result<int64_t> {
+  RootPageSource source = [&](ResourceKind kind, int64_t start, int64_t count,
+                              std::vector<RootHit>* out) -> Result<int64_t> {
     ListQuery q = base;
     q.start_index = start;
     q.count = count;

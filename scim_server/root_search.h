@@ -54,8 +54,7 @@ using RootPageSource =
 // as empty when the other one succeeds. Returns the ListResponse.
 // Errors: the source's; kTooMany when a sorted page reaches past the first
 // 100000 results.
-core::Result<core::Json> RunRootSearch(const RootPageSource& source, const Paging& paging,
-                                       const RootSortKey* sort_key);
+core::Result<core::Json> RunRootSearch(const RootPageSource& source, const Paging& paging, const RootSortKey* sort_key);
 
 // The root search over `store`, resources rendered under `base_url`.
 // Errors: kInvalidFilter (filter), kInvalidValue (projection neither type
