@@ -4,6 +4,12 @@ namespace scenarios {
 
 std::string Mismatch::ToString() const { return path + ": expected " + expected + ", got " + actual; }
 
+std::string JoinMismatches(const std::vector<Mismatch>& ms, const std::string& pad) {
+  std::string out;
+  for (const auto& m : ms) out += (out.empty() ? "" : "\n") + pad + m.ToString();
+  return out;
+}
+
 std::string Brief(const Json& j, size_t max) {
   std::string s = core::DumpCompact(j);
   if (s.size() > max) s = s.substr(0, max) + "…";

@@ -22,6 +22,9 @@ struct Mismatch {
   std::string ToString() const;
 };
 
+// One mismatch per line, each prefixed with `pad`.
+std::string JoinMismatches(const std::vector<Mismatch>& ms, const std::string& pad = "");
+
 // `expected` is a subset of `actual`: every key of an expected object must be
 // in the actual object with a matching value (extra actual keys are fine);
 // arrays must have the same length and match element by element; scalars

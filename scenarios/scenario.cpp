@@ -4,6 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenarios/expectations.h"
+#include "scenarios/steps.h"
+
 namespace scenarios {
 
 std::string StripComments(std::string_view text) {
@@ -37,22 +40,6 @@ std::string StripComments(std::string_view text) {
   return out;
 }
 
-const std::vector<std::string>& StepKinds() {
-  static const std::vector<std::string> kinds = {
-      // Okta directory and app actions
-      "createUser", "updateUser", "deactivateUser", "reactivateUser", "suspendUser", "unsuspendUser", "deleteUser",
-      "createGroup", "deleteGroup", "addToGroup", "removeFromGroup", "assign", "unassign", "updateAppUser",
-      "pushGroup", "pushNow", "renameGroup", "unlinkGroup", "deactivatePush", "activatePush", "testConnector",
-      "import", "provisionUsers", "settings", "retryTasks", "enginePaused",
-      // the service provider, directly
-      "scimCreateUser", "scimCreateGroup",
-      // faults
-      "scimFault", "clearScimFaults", "encryptionDown", "encryptionUp", "encryptionFault", "groupProvisioning",
-      // waits and checks
-      "waitIdle", "advanceClock", "expect", "note"};
-  return kinds;
-}
-
 namespace {
 
 core::Error Invalid(const std::string& detail) { return core::MakeError(core::ErrorCode::kInvalidValue, detail); }
@@ -71,12 +58,31 @@ std::string Position(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-core::Status CheckKeys(const Json& obj, const std::string& where, std::initializer_list<const char*> allowed) {
+template <typename Keys>
+core::Status CheckKeys(const Json& obj, const std::string& where, const Keys& allowed) {
   if (!obj.is_object()) return Invalid(where + ": must be an object");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; });
+    bool ok = std::any_of(std::begin(allowed), std::end(allowed), [&](std::string_view k) { return it.key() == k; });
     if (!ok && it.key().rfind("//", 0) != 0) return Invalid(where + "." + it.key() + ": unknown key");
   }
+  return core::Status::Ok();
+}
+core::Status CheckKeys(const Json& obj, const std::string& where, std::initializer_list<std::string_view> allowed) {
+  return CheckKeys<std::initializer_list<std::string_view>>(obj, where, allowed);
+}
+
+// One step: an object with exactly one action key (plus "comment"), a kind
+// from the step table, and only the keys the table allows for that kind.
+core::Status CheckStep(const Json& step, const std::string& where) {
+  if (!step.is_object()) return Invalid(where + ": each step is an object like {\"assign\": {...}}");
+  std::vector<std::string> keys;
+  for (auto it = step.begin(); it != step.end(); ++it) {
+    if (it.key() != "comment" && it.key().rfind("//", 0) != 0) keys.push_back(it.key());
+  }
+  if (keys.size() != 1) return Invalid(where + ": exactly one action key per step (plus an optional \"comment\")");
+  const StepSpec* spec = FindStep(keys[0]);
+  if (!spec) return Invalid(where + "." + keys[0] + ": unknown step kind");
+  if (!spec->keys.empty()) return CheckKeys(step[keys[0]], where + "." + keys[0], spec->keys);
   return core::Status::Ok();
 }
 
@@ -133,28 +139,13 @@ core::Result<Scenario> ParseScenario(std::string_view text, const std::string& f
   if (doc.contains("steps")) {
     if (!doc["steps"].is_array()) return Invalid("$.steps: must be an array");
     s.steps = doc["steps"];
-    const auto& kinds = StepKinds();
     for (size_t i = 0; i < s.steps.size(); ++i) {
-      const Json& step = s.steps[i];
-      std::string where = "$.steps[" + std::to_string(i) + "]";
-      if (!step.is_object()) return Invalid(where + ": each step is an object like {\"assign\": {...}}");
-      std::vector<std::string> keys;
-      for (auto it = step.begin(); it != step.end(); ++it) {
-        if (it.key() != "comment" && it.key().rfind("//", 0) != 0) keys.push_back(it.key());
-      }
-      if (keys.size() != 1) return Invalid(where + ": exactly one action key per step (plus an optional \"comment\")");
-      if (std::find(kinds.begin(), kinds.end(), keys[0]) == kinds.end())
-        return Invalid(where + "." + keys[0] + ": unknown step kind");
-      if (keys[0] == "expect") {
-        if (auto st = CheckKeys(step["expect"], where + ".expect", {"scim", "traffic", "tasks", "logs", "appUsers"});
-            !st.ok())
-          return st.error();
-      }
+      if (auto st = CheckStep(s.steps[i], "$.steps[" + std::to_string(i) + "]"); !st.ok()) return st.error();
     }
   }
   if (doc.contains("expect")) {
     s.expect = doc["expect"];
-    if (auto st = CheckKeys(s.expect, "$.expect", {"scim", "traffic", "tasks", "logs", "appUsers"}); !st.ok())
+    if (auto st = CheckKeys(s.expect, "$.expect", kExpectKeys); !st.ok())
       return st.error();
   }
   return s;

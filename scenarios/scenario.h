@@ -41,7 +41,8 @@ struct Scenario {
   std::string requires_server = "any";
 };
 
-// Every step kind the runner knows (the single key of a step object).
+// Every step kind the runner knows (the single key of a step object), in the
+// order of the step table (scenarios/steps.h).
 const std::vector<std::string>& StepKinds();
 
 // Parses a scenario. Errors: kInvalidSyntax (not JSON, with line and
