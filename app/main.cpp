@@ -1,6 +1,7 @@
 // okta-sandbox: one binary, three services (mock Okta, SCIM server,
-// encryption stub). This file only parses the command line and wires the
-// services' public headers together.
+// encryption stub). This file parses the command line and runs each service
+// alone; `up` runs the three together through app/sandbox.h, `scenario`,
+// `traffic` and `replay` are in app/scenario_cmd.h.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include <iostream>
 
 #include "app/console_assets.h"
+#include "app/sandbox.h"
 #include "app/scenario_cmd.h"
 #include "core/http.h"
 #include "core/json_util.h"
@@ -206,6 +208,7 @@ struct OktaOptions {
   std::string bind = "127.0.0.1";
   int port = 7010;
   std::string api_token;
+  int provisioning_workers = 8;
 };
 
 int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
@@ -214,6 +217,7 @@ int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
   config.port = o.port;
   config.api_token = OktaTokenFor(o.api_token, storage);
   config.db_path = storage.PathFor("okta.db");
+  config.provisioning_workers = o.provisioning_workers;
   config.console_assets = ConsoleAssetFor;
   sigset_t signals = BlockStopSignals();
   okta::MockOkta mock(config);
@@ -240,6 +244,7 @@ struct UpOptions {
   std::string scim_token;
   std::string okta_token;
   std::string group_patch_response = "resource";
+  int provisioning_workers = 8;
 };
 
 CLI::Option* AddGroupPatchResponseOption(CLI::App* cmd, std::string& value) {
@@ -252,74 +257,225 @@ CLI::Option* AddGroupPatchResponseOption(CLI::App* cmd, std::string& value) {
       ->capture_default_str();
 }
 
-// All three services, wired so the setup guide works at once: the SCIM server
-// uses the encryption service with group provisioning on, and the mock Okta
-// has the NordPass-style app pointing at the SCIM server.
-int RunUp(const UpOptions& o, const StorageOptions& storage) {
-  sigset_t signals = BlockStopSignals();
-  encryption::Config enc_config;
-  enc_config.bind = o.bind;
-  enc_config.port = o.encryption_port;
-  enc_config.db_path = storage.PathFor("keys.db");
-  encryption::EncryptionStub stub(enc_config);
-  auto enc_port = stub.Start();
-  if (!enc_port.ok()) {
-    spdlog::error("encryption service did not start: {}", enc_port.error().detail);
-    return 1;
-  }
+CLI::Option* AddProvisioningWorkersOption(CLI::App* cmd, int& value) {
+  return cmd
+      ->add_option("--provisioning-workers", value,
+                   "provisioning workers: jobs for different users overlap; one user's jobs stay in order; "
+                   "1 = one in-order worker")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+}
 
-  scim::Config scim_config;
-  scim_config.bind = o.bind;
-  scim_config.port = o.scim_port;
-  scim_config.token = o.scim_token;
-  scim_config.db_path = storage.PathFor("scim.db");
-  scim_config.encryption_url = stub.base_url();
-  scim_config.encryption_secret = stub.secret();
-  scim_config.group_provisioning = true;
-  scim_config.group_patch_no_content = o.group_patch_response == "no-content";
-  scim::ScimServer scim_server(scim_config);
-  auto scim_port = scim_server.Start();
-  if (!scim_port.ok()) {
-    spdlog::error("SCIM server did not start: {}", scim_port.error().detail);
-    return 1;
-  }
-
-  okta::Config okta_config;
-  okta_config.bind = o.bind;
-  okta_config.port = o.okta_port;
-  okta_config.api_token = OktaTokenFor(o.okta_token, storage);
-  okta_config.db_path = storage.PathFor("okta.db");
-  okta_config.preset = okta::PresetApp{scim_server.base_url(), scim_server.token()};
-  okta_config.links.scim_admin_url = "http://" + o.bind + ":" + std::to_string(*scim_port) + "/admin/api";
-  okta_config.links.encryption_url = stub.base_url();
-  okta_config.links.encryption_secret = stub.secret();
-  okta_config.console_assets = ConsoleAssetFor;
-  okta::MockOkta mock(okta_config);
-  auto okta_port = mock.Start();
-  if (!okta_port.ok()) {
-    spdlog::error("mock Okta did not start: {}", okta_port.error().detail);
-    return 1;
-  }
-
+void PrintUp(const app::Sandbox& sandbox, const StorageOptions& storage) {
   std::printf("okta-sandbox is up.\n\n");
   std::printf("  Mock Okta (the identity provider)\n");
-  std::printf("    Console (web)         : %s/\n", mock.base_url().c_str());
-  std::printf("    Org URL               : %s\n", mock.base_url().c_str());
-  std::printf("    Management API token  : SSWS %s\n\n", mock.api_token().c_str());
+  std::printf("    Console (web)         : %s/\n", sandbox.okta_url().c_str());
+  std::printf("    Org URL               : %s\n", sandbox.okta_url().c_str());
+  std::printf("    Management API token  : SSWS %s\n\n", sandbox.okta_token().c_str());
   std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
-  std::printf("    SCIM connector base URL : %s\n", scim_server.base_url().c_str());
-  std::printf("    Bearer (secret token)   : %s\n", scim_server.token().c_str());
-  std::printf("    Admin panel API         : http://%s:%d/admin/api/status\n\n", o.bind.c_str(), *scim_port);
+  std::printf("    SCIM connector base URL : %s\n", sandbox.scim_base_url().c_str());
+  std::printf("    Bearer (secret token)   : %s\n", sandbox.scim_token().c_str());
+  std::printf("    Admin panel API         : %s/status\n\n", sandbox.scim_admin_url().c_str());
   std::printf("  Encryption service (needed for group provisioning)\n");
-  std::printf("    URL                     : %s  (status: Active)\n\n", stub.base_url().c_str());
+  std::printf("    URL                     : %s  (status: Active)\n\n", sandbox.encryption_url().c_str());
   std::printf("  Data: %s   Press Ctrl+C to stop.\n", storage.in_memory ? "in memory" : storage.data_dir.c_str());
   std::fflush(stdout);
+}
+
+// All three services, wired so the setup guide works at once (app/sandbox.h):
+// the SCIM server uses the encryption service with group provisioning on,
+// and the mock Okta has the NordPass-style app pointing at the SCIM server.
+int RunUp(const UpOptions& o, const StorageOptions& storage) {
+  sigset_t signals = BlockStopSignals();
+  app::SandboxConfig config;
+  config.bind = o.bind;
+  config.okta_port = o.okta_port;
+  config.scim_port = o.scim_port;
+  config.encryption_port = o.encryption_port;
+  config.keys_db = storage.PathFor("keys.db");
+  config.scim_db = storage.PathFor("scim.db");
+  config.okta_db = storage.PathFor("okta.db");
+  config.scim_token = o.scim_token;
+  config.okta_token = OktaTokenFor(o.okta_token, storage);
+  config.group_patch_no_content = o.group_patch_response == "no-content";
+  config.provisioning_workers = o.provisioning_workers;
+  config.console_assets = ConsoleAssetFor;
+  app::Sandbox sandbox(config);
+  if (auto st = sandbox.Start(); !st.ok()) {
+    spdlog::error("{}", st.error().detail);
+    return 1;
+  }
+  PrintUp(sandbox, storage);
   int sig = WaitForStopSignal(signals);
   spdlog::info("signal {} received, stopping", sig);
-  mock.Stop();
-  scim_server.Stop();
-  stub.Stop();
+  sandbox.Stop();
   std::printf("okta-sandbox stopped.\n");
+  return 0;
+}
+
+// ------------------------------------------------------------ command line
+
+struct SeedOptions {
+  int64_t users = 1000, groups = 10, members = 100;
+  uint64_t seed = 1;
+};
+
+int RunSeed(const SeedOptions& o, const StorageOptions& storage) {
+  if (storage.in_memory) {
+    std::fprintf(stderr, "seed writes to the data folder; --in-memory makes no sense here\n");
+    return 2;
+  }
+  std::string path = storage.PathFor("scim.db");
+  auto st = scim::SeedStore(path, o.users, o.groups, o.members, o.seed);
+  if (!st.ok()) {
+    std::fprintf(stderr, "seed failed: %s\n", st.error().detail.c_str());
+    return 1;
+  }
+  std::printf("Seeded %s with %lld users and %lld groups.\n", path.c_str(), static_cast<long long>(o.users),
+              static_cast<long long>(o.groups));
+  return 0;
+}
+
+// Every command's options, bound to CLI11 by the Add…Command functions below.
+struct Cli {
+  std::string log_level = "info";
+  ScimOptions scim;
+  StorageOptions scim_storage;
+  SeedOptions seed;
+  EncryptionOptions enc;
+  StorageOptions enc_storage;
+  FaultOptions faults;
+  OktaOptions okta;
+  StorageOptions okta_storage;
+  UpOptions up;
+  StorageOptions up_storage;
+  scenario_cmd::ScenarioOptions scenario;
+  bool scenario_quiet = false;
+  std::string traffic_from = "http://127.0.0.1:7010", traffic_har;
+  std::string replay_har, replay_url, replay_token;
+
+  CLI::App *scim_cmd = nullptr, *seed_cmd = nullptr, *enc_cmd = nullptr, *faults_cmd = nullptr;
+  CLI::App *okta_cmd = nullptr, *up_cmd = nullptr, *scenario_cmd = nullptr, *scenario_run = nullptr;
+  CLI::App *scenario_list = nullptr, *traffic_export = nullptr, *replay_cmd = nullptr;
+};
+
+void AddScimCommand(CLI::App& app, Cli& c) {
+  ScimOptions& o = c.scim;
+  auto* cmd = c.scim_cmd = app.add_subcommand("scim-server", "Run the SCIM 2.0 server (the service provider) alone");
+  cmd->add_option("--port", o.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--bind", o.bind, "Address to listen on")->capture_default_str();
+  cmd->add_option("--token", o.token,
+                  "Bearer token clients must send; default: generated on first start and kept in the store");
+  cmd->add_option("--base-url", o.base_url,
+                  "Public SCIM base URL for meta.location (e.g. behind a tunnel); default: from bind and port");
+  cmd->add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body (413 above)")
+      ->capture_default_str();
+  AddGroupPatchResponseOption(cmd, o.group_patch_response);
+  AddStorageOptions(cmd, c.scim_storage);
+  auto* seed = c.seed_cmd =
+      cmd->add_subcommand("seed", "Fill the SCIM store fast with generated users and groups (for scale tests)");
+  seed->add_option("--users", c.seed.users, "Users to add")->capture_default_str();
+  seed->add_option("--groups", c.seed.groups, "Groups to add")->capture_default_str();
+  seed->add_option("--members-per-group", c.seed.members, "Members of each group")->capture_default_str();
+  seed->add_option("--seed", c.seed.seed, "Seed for the generated data")->capture_default_str();
+  seed->add_option("--data-dir", c.scim_storage.data_dir, "Folder of the SCIM store to fill")->capture_default_str();
+
+  cmd->add_flag("--groups-without-encryption", o.groups_open,
+                "Accept group writes without an encryption service (a plain SCIM server)");
+  cmd->add_option("--encryption-url", o.encryption_url, "Encryption service URL for group provisioning");
+  cmd->add_option("--encryption-secret", o.encryption_secret, "Shared secret of the encryption service");
+  cmd->add_flag("--group-provisioning", o.group_provisioning,
+                "Switch group provisioning on at start (needs a healthy encryption service)");
+}
+
+void AddEncryptionCommand(CLI::App& app, Cli& c) {
+  auto* cmd = c.enc_cmd = app.add_subcommand("encryption", "Run the encryption service stub alone");
+  cmd->add_option("--port", c.enc.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--bind", c.enc.bind, "Address to listen on")->capture_default_str();
+  cmd->add_option("--secret", c.enc.secret, "Shared secret the SCIM server must send; default: generated");
+  AddStorageOptions(cmd, c.enc_storage);
+  FaultOptions& f = c.faults;
+  auto* faults = c.faults_cmd = cmd->add_subcommand(
+      "faults", "Show or switch the fault switches of a running encryption service (down, slow, failing)");
+  faults->add_option("--url", f.url, "The encryption service's URL")->capture_default_str();
+  faults->add_option("--secret", f.secret, "Its shared secret")->required();
+  auto* down = faults->add_flag("--down", f.down, "Make it answer 503 to everything");
+  faults->add_flag("--up", f.up, "Undo --down")->excludes(down);
+  faults->add_option("--delay-ms", f.delay_ms, "Delay every key operation (0 = off)");
+  faults->add_option("--fail-status", f.fail_status, "Fail every key operation with this status (0 = off)");
+}
+
+void AddOktaCommand(CLI::App& app, Cli& c) {
+  auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server)");
+  cmd->add_option("--port", c.okta.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--bind", c.okta.bind, "Address to listen on")->capture_default_str();
+  cmd->add_option("--api-token", c.okta.api_token, "SSWS token for /api/v1; default: generated");
+  AddProvisioningWorkersOption(cmd, c.okta.provisioning_workers);
+  AddStorageOptions(cmd, c.okta_storage);
+}
+
+void AddUpCommand(CLI::App& app, Cli& c) {
+  UpOptions& o = c.up;
+  auto* cmd = c.up_cmd =
+      app.add_subcommand("up", "Run all three services, preconfigured so the setup guide works at once");
+  cmd->add_option("--bind", o.bind, "Address every service listens on")->capture_default_str();
+  cmd->add_option("--okta-port", o.okta_port, "Mock Okta port (0: free)")->capture_default_str();
+  cmd->add_option("--scim-port", o.scim_port, "SCIM server port (0: free)")->capture_default_str();
+  cmd->add_option("--encryption-port", o.encryption_port, "Encryption service port (0: free)")->capture_default_str();
+  cmd->add_option("--scim-token", o.scim_token, "SCIM bearer token; default: generated and kept");
+  cmd->add_option("--okta-token", o.okta_token, "Mock Okta SSWS token; default: generated");
+  AddGroupPatchResponseOption(cmd, o.group_patch_response);
+  AddProvisioningWorkersOption(cmd, o.provisioning_workers);
+  AddStorageOptions(cmd, c.up_storage);
+}
+
+// scenario, traffic, replay (app/scenario_cmd.h, docs/scenarios.md).
+void AddScenarioCommands(CLI::App& app, Cli& c) {
+  scenario_cmd::ScenarioOptions& o = c.scenario;
+  c.scenario_cmd = app.add_subcommand("scenario", "Run provisioning scenarios on a fresh, deterministic sandbox");
+  c.scenario_cmd->require_subcommand(1);
+  auto* run = c.scenario_run =
+      c.scenario_cmd->add_subcommand("run", "Run scenario files, folders or bundled names; exit 1 when one fails");
+  run->add_option("files", o.files, "Scenario files, folders of them, or bundled names (see `scenario list`)")
+      ->required();
+  auto* against = run->add_option("--against", o.against_url,
+                                  "Provision this SCIM server (connector base URL) instead of the built-in one");
+  run->add_option("--token", o.against_token, "Bearer token for --against")->needs(against);
+  run->add_option("--junit", o.junit_path, "Write a JUnit XML report to this file");
+  run->add_option("--har", o.har_path, "Write each scenario's SCIM traffic as HAR 1.2 to this file");
+  run->add_option("--seed", o.seed, "Seed for Okta and SCIM ids")->capture_default_str();
+  run->add_flag("--quiet", c.scenario_quiet, "One line per scenario instead of one per step");
+  c.scenario_list = c.scenario_cmd->add_subcommand("list", "List the bundled scenarios");
+
+  auto* traffic = app.add_subcommand("traffic", "The mock Okta's SCIM traffic log");
+  traffic->require_subcommand(1);
+  c.traffic_export = traffic->add_subcommand("export", "Write a running sandbox's SCIM traffic as HAR 1.2");
+  c.traffic_export->add_option("--har", c.traffic_har, "Output file ('-': standard output)")->required();
+  c.traffic_export->add_option("--from", c.traffic_from, "The mock Okta's URL")->capture_default_str();
+
+  c.replay_cmd = app.add_subcommand(
+      "replay", "Replay the SCIM requests of a HAR against a SCIM server and report where the answers differ");
+  c.replay_cmd->add_option("har", c.replay_har, "HAR file (traffic export, or scenario run --har)")->required();
+  c.replay_cmd->add_option("--against", c.replay_url, "SCIM connector base URL, e.g. http://localhost:8080/scim/v2")
+      ->required();
+  c.replay_cmd->add_option("--token", c.replay_token, "Bearer token of that server")->required();
+}
+
+// Runs the command that was parsed.
+int Dispatch(Cli& c) {
+  if (c.seed_cmd->parsed()) return RunSeed(c.seed, c.scim_storage);
+  if (c.scim_cmd->parsed()) return RunScimServer(c.scim, c.scim_storage);
+  if (c.faults_cmd->parsed()) return RunFaults(c.faults);
+  if (c.enc_cmd->parsed()) return RunEncryption(c.enc, c.enc_storage);
+  if (c.okta_cmd->parsed()) return RunOkta(c.okta, c.okta_storage);
+  if (c.up_cmd->parsed()) return RunUp(c.up, c.up_storage);
+  if (c.scenario_run->parsed()) {
+    c.scenario.verbose = !c.scenario_quiet;
+    return scenario_cmd::RunScenarios(c.scenario);
+  }
+  if (c.scenario_list->parsed()) return scenario_cmd::ListScenarios();
+  if (c.traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(c.traffic_from, c.traffic_har);
+  if (c.replay_cmd->parsed()) return scenario_cmd::ReplayHarFile(c.replay_har, c.replay_url, c.replay_token);
   return 0;
 }
 
@@ -329,148 +485,25 @@ int main(int argc, char** argv) {
   CLI::App app{"okta-sandbox: the Okta -> SCIM provisioning flow on one machine (mock Okta, SCIM 2.0 server, "
                "encryption service stub), with no accounts and no network."};
   app.set_version_flag("--version", std::string("okta-sandbox ") + OKTA_SANDBOX_VERSION);
-  std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")->capture_default_str();
+  Cli c;
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (before or after the command)")
+      ->capture_default_str();
   app.require_subcommand(1);
-
-  bool scim_groups_open = false, scim_group_provisioning = false;
-  std::string scim_encryption_url, scim_encryption_secret;
-  StorageOptions scim_storage;
-  ScimOptions scim_opts;
-  auto* scim_cmd = app.add_subcommand("scim-server", "Run the SCIM 2.0 server (the service provider) alone");
-  scim_cmd->add_option("--port", scim_opts.port, "TCP port; 0 picks a free one")->capture_default_str();
-  scim_cmd->add_option("--bind", scim_opts.bind, "Address to listen on")->capture_default_str();
-  scim_cmd->add_option("--token", scim_opts.token,
-                       "Bearer token clients must send; default: generated on first start and kept in the store");
-  scim_cmd->add_option("--base-url", scim_opts.base_url,
-                       "Public SCIM base URL for meta.location (e.g. behind a tunnel); default: from bind and port");
-  scim_cmd->add_option("--max-body-bytes", scim_opts.max_body_bytes, "Largest accepted request body (413 above)")
-      ->capture_default_str();
-  AddGroupPatchResponseOption(scim_cmd, scim_opts.group_patch_response);
-  AddStorageOptions(scim_cmd, scim_storage);
-  int64_t seed_users = 1000, seed_groups = 10, seed_members = 100;
-  uint64_t seed_value = 1;
-  auto* seed_cmd = scim_cmd->add_subcommand("seed", "Fill the SCIM store fast with generated users and groups (for scale tests)");
-  seed_cmd->add_option("--users", seed_users, "Users to add")->capture_default_str();
-  seed_cmd->add_option("--groups", seed_groups, "Groups to add")->capture_default_str();
-  seed_cmd->add_option("--members-per-group", seed_members, "Members of each group")->capture_default_str();
-  seed_cmd->add_option("--seed", seed_value, "Seed for the generated data")->capture_default_str();
-  seed_cmd->add_option("--data-dir", scim_storage.data_dir, "Folder of the SCIM store to fill")->capture_default_str();
-
-  scim_cmd->add_flag("--groups-without-encryption", scim_groups_open,
-                     "Accept group writes without an encryption service (a plain SCIM server)");
-  scim_cmd->add_option("--encryption-url", scim_encryption_url, "Encryption service URL for group provisioning");
-  scim_cmd->add_option("--encryption-secret", scim_encryption_secret, "Shared secret of the encryption service");
-  scim_cmd->add_flag("--group-provisioning", scim_group_provisioning,
-                     "Switch group provisioning on at start (needs a healthy encryption service)");
-
-  StorageOptions enc_storage;
-  EncryptionOptions enc_opts;
-  auto* enc_cmd = app.add_subcommand("encryption", "Run the encryption service stub alone");
-  enc_cmd->add_option("--port", enc_opts.port, "TCP port; 0 picks a free one")->capture_default_str();
-  enc_cmd->add_option("--bind", enc_opts.bind, "Address to listen on")->capture_default_str();
-  enc_cmd->add_option("--secret", enc_opts.secret, "Shared secret the SCIM server must send; default: generated");
-  AddStorageOptions(enc_cmd, enc_storage);
-  FaultOptions fault_opts;
-  auto* faults_cmd = enc_cmd->add_subcommand(
-      "faults", "Show or switch the fault switches of a running encryption service (down, slow, failing)");
-  faults_cmd->add_option("--url", fault_opts.url, "The encryption service's URL")->capture_default_str();
-  faults_cmd->add_option("--secret", fault_opts.secret, "Its shared secret")->required();
-  auto* down = faults_cmd->add_flag("--down", fault_opts.down, "Make it answer 503 to everything");
-  faults_cmd->add_flag("--up", fault_opts.up, "Undo --down")->excludes(down);
-  faults_cmd->add_option("--delay-ms", fault_opts.delay_ms, "Delay every key operation (0 = off)");
-  faults_cmd->add_option("--fail-status", fault_opts.fail_status, "Fail every key operation with this status (0 = off)");
-
-  StorageOptions okta_storage;
-  OktaOptions okta_opts;
-  auto* okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server)");
-  okta_cmd->add_option("--port", okta_opts.port, "TCP port; 0 picks a free one")->capture_default_str();
-  okta_cmd->add_option("--bind", okta_opts.bind, "Address to listen on")->capture_default_str();
-  okta_cmd->add_option("--api-token", okta_opts.api_token, "SSWS token for /api/v1; default: generated");
-  AddStorageOptions(okta_cmd, okta_storage);
-
-  StorageOptions up_storage;
-  UpOptions up_opts;
-  auto* up_cmd = app.add_subcommand("up", "Run all three services, preconfigured so the setup guide works at once");
-  up_cmd->add_option("--bind", up_opts.bind, "Address every service listens on")->capture_default_str();
-  up_cmd->add_option("--okta-port", up_opts.okta_port, "Mock Okta port (0: free)")->capture_default_str();
-  up_cmd->add_option("--scim-port", up_opts.scim_port, "SCIM server port (0: free)")->capture_default_str();
-  up_cmd->add_option("--encryption-port", up_opts.encryption_port, "Encryption service port (0: free)")
-      ->capture_default_str();
-  up_cmd->add_option("--scim-token", up_opts.scim_token, "SCIM bearer token; default: generated and kept");
-  up_cmd->add_option("--okta-token", up_opts.okta_token, "Mock Okta SSWS token; default: generated");
-  AddGroupPatchResponseOption(up_cmd, up_opts.group_patch_response);
-  AddStorageOptions(up_cmd, up_storage);
-
-  // ---- scenario, traffic, replay (app/scenario_cmd.h, docs/scenarios.md) ----
-  scenario_cmd::ScenarioOptions scen_opts;
-  bool scen_quiet = false;
-  auto* scen_cmd = app.add_subcommand("scenario", "Run provisioning scenarios on a fresh, deterministic sandbox");
-  scen_cmd->require_subcommand(1);
-  auto* scen_run = scen_cmd->add_subcommand("run", "Run scenario files, folders or bundled names; exit 1 when one fails");
-  scen_run->add_option("files", scen_opts.files, "Scenario files, folders of them, or bundled names (see `scenario list`)")
-      ->required();
-  auto* scen_against = scen_run->add_option("--against", scen_opts.against_url,
-                                            "Provision this SCIM server (connector base URL) instead of the built-in one");
-  scen_run->add_option("--token", scen_opts.against_token, "Bearer token for --against")->needs(scen_against);
-  scen_run->add_option("--junit", scen_opts.junit_path, "Write a JUnit XML report to this file");
-  scen_run->add_option("--har", scen_opts.har_path, "Write each scenario's SCIM traffic as HAR 1.2 to this file");
-  scen_run->add_option("--seed", scen_opts.seed, "Seed for Okta and SCIM ids")->capture_default_str();
-  scen_run->add_flag("--quiet", scen_quiet, "One line per scenario instead of one per step");
-  auto* scen_list = scen_cmd->add_subcommand("list", "List the bundled scenarios");
-
-  std::string traffic_from = "http://127.0.0.1:7010", traffic_har;
-  auto* traffic_cmd = app.add_subcommand("traffic", "The mock Okta's SCIM traffic log");
-  traffic_cmd->require_subcommand(1);
-  auto* traffic_export = traffic_cmd->add_subcommand("export", "Write a running sandbox's SCIM traffic as HAR 1.2");
-  traffic_export->add_option("--har", traffic_har, "Output file ('-': standard output)")->required();
-  traffic_export->add_option("--from", traffic_from, "The mock Okta's URL")->capture_default_str();
-
-  std::string replay_har, replay_url, replay_token;
-  auto* replay_cmd = app.add_subcommand(
-      "replay", "Replay the SCIM requests of a HAR against a SCIM server and report where the answers differ");
-  replay_cmd->add_option("har", replay_har, "HAR file (traffic export, or scenario run --har)")->required();
-  replay_cmd->add_option("--against", replay_url, "SCIM connector base URL, e.g. http://localhost:8080/scim/v2")
-      ->required();
-  replay_cmd->add_option("--token", replay_token, "Bearer token of that server")->required();
+  // Subcommands (added below, which inherit this) hand options they do not
+  // know to their parent: `okta-sandbox up --log-level debug` works too.
+  app.fallthrough();
+  AddScimCommand(app, c);
+  AddEncryptionCommand(app, c);
+  AddOktaCommand(app, c);
+  AddUpCommand(app, c);
+  AddScenarioCommands(app, c);
 
   CLI11_PARSE(app, argc, argv);
   // The services' start/stop lines drown a scenario run's progress.
-  if ((scen_cmd->parsed() || replay_cmd->parsed()) && app.count("--log-level") == 0) log_level = "warn";
-  if (auto s = core::InitLogging(log_level); !s.ok()) {
+  if ((c.scenario_cmd->parsed() || c.replay_cmd->parsed()) && app.count("--log-level") == 0) c.log_level = "warn";
+  if (auto s = core::InitLogging(c.log_level); !s.ok()) {
     std::cerr << s.error().detail << "\n";
     return 2;
   }
-  scim_opts.groups_open = scim_groups_open;
-  scim_opts.encryption_url = scim_encryption_url;
-  scim_opts.encryption_secret = scim_encryption_secret;
-  scim_opts.group_provisioning = scim_group_provisioning;
-  if (seed_cmd->parsed()) {
-    if (scim_storage.in_memory) {
-      std::fprintf(stderr, "seed writes to the data folder; --in-memory makes no sense here\n");
-      return 2;
-    }
-    std::string path = scim_storage.PathFor("scim.db");
-    auto st = scim::SeedStore(path, seed_users, seed_groups, seed_members, seed_value);
-    if (!st.ok()) {
-      std::fprintf(stderr, "seed failed: %s\n", st.error().detail.c_str());
-      return 1;
-    }
-    std::printf("Seeded %s with %lld users and %lld groups.\n", path.c_str(), static_cast<long long>(seed_users),
-                static_cast<long long>(seed_groups));
-    return 0;
-  }
-  if (scim_cmd->parsed()) return RunScimServer(scim_opts, scim_storage);
-  if (faults_cmd->parsed()) return RunFaults(fault_opts);
-  if (enc_cmd->parsed()) return RunEncryption(enc_opts, enc_storage);
-  if (okta_cmd->parsed()) return RunOkta(okta_opts, okta_storage);
-  if (up_cmd->parsed()) return RunUp(up_opts, up_storage);
-  if (scen_run->parsed()) {
-    scen_opts.verbose = !scen_quiet;
-    return scenario_cmd::RunScenarios(scen_opts);
-  }
-  if (scen_list->parsed()) return scenario_cmd::ListScenarios();
-  if (traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(traffic_from, traffic_har);
-  if (replay_cmd->parsed()) return scenario_cmd::ReplayHarFile(replay_har, replay_url, replay_token);
-  return 0;
+  return Dispatch(c);
 }

@@ -4,16 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <sstream>
 
-#include "core/clock.h"
-#include "core/http.h"
-#include "encryption_stub/encryption_stub.h"
-#include "mock_okta/mock_okta.h"
+#include "app/sandbox.h"
 #include "scenarios/junit.h"
 #include "scenarios/traffic.h"
-#include "scim_server/scim_server.h"
 
 #ifndef OKTA_SANDBOX_VERSION
 #define OKTA_SANDBOX_VERSION "dev"
@@ -24,6 +19,10 @@ namespace scenario_cmd {
 namespace {
 
 namespace fs = std::filesystem;
+using app::Deterministic;
+using app::ExternalScim;
+using app::Sandbox;
+using app::SandboxConfig;
 using core::Json;
 
 // Every scenario starts at the same instant.
@@ -76,79 +75,80 @@ std::string HarPathFor(const std::string& har, const std::string& scenario_file,
 
 std::string HarText(const Json& traffic) { return scenarios::TrafficToHar(traffic, OKTA_SANDBOX_VERSION).dump(2) + "\n"; }
 
+// The sandbox every scenario runs on: in memory, free ports, fixed clock,
+// seeded ids and one in-order provisioning worker, so the same file gives
+// the same traffic on every run.
+SandboxConfig ScenarioSandboxConfig(const ScenarioOptions& o) {
+  SandboxConfig c;
+  c.okta_port = c.scim_port = c.encryption_port = 0;
+  c.okta_token = kOktaToken;
+  c.scim_token = kScimToken;
+  c.encryption_secret = kEncryptionSecret;
+  c.provisioning_workers = 1;
+  c.deterministic = Deterministic{kEpoch, o.seed};
+  if (!o.against_url.empty()) c.external_scim = ExternalScim{o.against_url, o.against_token};
+  return c;
+}
+
 SandboxRun RunInFreshSandbox(const scenarios::Scenario& scenario, const ScenarioOptions& o,
                              const scenarios::ProgressFn& progress) {
   SandboxRun run;
-  core::ManualClock clock(*core::ParseIso8601(kEpoch));
-  core::UuidV7Source scim_ids(clock, o.seed);
-  bool external = !o.against_url.empty();
-
-  std::unique_ptr<encryption::EncryptionStub> stub;
-  std::unique_ptr<scim::ScimServer> scim_server;
-  scenarios::Endpoints ep;
-  int enc_port = 0, scim_port = 0;
-  if (!external) {
-    encryption::Config ec;
-    ec.port = 0;
-    ec.secret = kEncryptionSecret;
-    ec.clock = &clock;
-    stub = std::make_unique<encryption::EncryptionStub>(ec);
-    auto p = stub->Start();
-    if (!p.ok()) {
-      run.error = "encryption service did not start: " + p.error().detail;
-      return run;
-    }
-    enc_port = *p;
-    scim::Config sc;
-    sc.port = 0;
-    sc.token = kScimToken;
-    sc.clock = &clock;
-    sc.ids = &scim_ids;
-    sc.encryption_url = stub->base_url();
-    sc.encryption_secret = kEncryptionSecret;
-    sc.group_provisioning = true;
-    scim_server = std::make_unique<scim::ScimServer>(sc);
-    auto sp = scim_server->Start();
-    if (!sp.ok()) {
-      run.error = "SCIM server did not start: " + sp.error().detail;
-      return run;
-    }
-    scim_port = *sp;
-    ep.scim_base_url = scim_server->base_url();
-    ep.scim_token = kScimToken;
-    ep.scim_admin_url = "http://127.0.0.1:" + std::to_string(scim_port) + "/admin/api";
-    ep.encryption_url = stub->base_url();
-    ep.encryption_secret = kEncryptionSecret;
-  } else {
-    ep.scim_base_url = o.against_url;
-    ep.scim_token = o.against_token;
-  }
-
-  okta::Config oc;
-  oc.port = 0;
-  oc.api_token = kOktaToken;
-  oc.clock = &clock;
-  oc.seed = o.seed;
-  oc.preset = okta::PresetApp{ep.scim_base_url, ep.scim_token};
-  okta::MockOkta mock(oc);
-  auto op = mock.Start();
-  if (!op.ok()) {
-    run.error = "mock Okta did not start: " + op.error().detail;
+  Sandbox sandbox(ScenarioSandboxConfig(o));
+  if (auto st = sandbox.Start(); !st.ok()) {
+    run.error = st.error().detail;
     return run;
   }
   run.started = true;
-  ep.okta_url = mock.base_url();
-  ep.okta_token = kOktaToken;
-  ep.wait_idle = [&mock](std::chrono::milliseconds t) { return mock.WaitIdle(t); };
+  scenarios::Endpoints ep;
+  ep.okta_url = sandbox.okta_url();
+  ep.okta_token = sandbox.okta_token();
+  ep.scim_base_url = sandbox.scim_base_url();
+  ep.scim_token = sandbox.scim_token();
+  ep.scim_admin_url = sandbox.scim_admin_url();
+  ep.encryption_url = sandbox.encryption_url();
+  ep.encryption_secret = sandbox.encryption_secret();
+  ep.wait_idle = [&sandbox](std::chrono::milliseconds t) { return sandbox.WaitIdle(t); };
 
   run.outcome = scenarios::RunScenario(scenario, ep, progress);
   auto traffic = scenarios::FetchTraffic(ep.okta_url);
-  if (traffic.ok()) run.traffic = scenarios::NormalizeTraffic(*traffic, StableOrigins(*op, scim_port, enc_port));
-  mock.Stop();
-  if (scim_server) scim_server->Stop();
-  if (stub) stub->Stop();
+  auto origins = StableOrigins(sandbox.okta_port(), sandbox.scim_port(), sandbox.encryption_port());
+  if (traffic.ok()) run.traffic = scenarios::NormalizeTraffic(*traffic, origins);
+  sandbox.Stop();
   return run;
 }
+
+namespace {
+
+// Prints a scenario's PASS/FAIL/SKIP line (and its failures); 1 when it failed, else 0.
+int ReportOutcome(const scenarios::Scenario& s, const scenarios::Outcome& out) {
+  if (out.skipped) {
+    std::printf("  SKIP  %s: %s\n", s.name.c_str(), out.skip_reason.c_str());
+  } else if (out.passed) {
+    std::printf("  PASS  %s  (%.1f s, %zu steps, %lld SCIM requests)\n", s.name.c_str(), out.seconds, out.steps,
+                static_cast<long long>(out.requests));
+  } else {
+    std::printf("  FAIL  %s  (%.1f s, %zu steps)\n%s", s.name.c_str(), out.seconds, out.steps,
+                scenarios::FailureReport(out).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+void PrintSummary(const std::vector<scenarios::Outcome>& outcomes) {
+  size_t passed = 0, failed = 0, skipped = 0;
+  for (const auto& out : outcomes) {
+    if (out.skipped) {
+      ++skipped;
+    } else if (out.passed) {
+      ++passed;
+    } else {
+      ++failed;
+    }
+  }
+  std::printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
+}
+
+}  // namespace
 
 int RunScenarios(const ScenarioOptions& o) {
   std::vector<std::string> files = ExpandFiles(o.files);
@@ -167,31 +167,21 @@ int RunScenarios(const ScenarioOptions& o) {
   }
   std::vector<scenarios::Outcome> outcomes;
   int code = 0;
+  scenarios::ProgressFn progress = [&o](const std::string& line) {
+    if (!o.verbose && line.find("…") == std::string::npos) return;
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
   for (size_t i = 0; i < loaded.size(); ++i) {
     const auto& s = loaded[i];
     std::printf("[%zu/%zu] %s  (%s)\n", i + 1, loaded.size(), s.name.c_str(), s.file.c_str());
     std::fflush(stdout);
-    scenarios::ProgressFn progress = [&o](const std::string& line) {
-      if (!o.verbose && line.find("…") == std::string::npos) return;
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    };
     SandboxRun run = RunInFreshSandbox(s, o, progress);
     if (!run.started) {
       std::printf("  ERROR %s\n", run.error.c_str());
       return 2;
     }
-    const auto& out = run.outcome;
-    if (out.skipped) {
-      std::printf("  SKIP  %s: %s\n", s.name.c_str(), out.skip_reason.c_str());
-    } else if (out.passed) {
-      std::printf("  PASS  %s  (%.1f s, %zu steps, %lld SCIM requests)\n", s.name.c_str(), out.seconds, out.steps,
-                  static_cast<long long>(out.requests));
-    } else {
-      code = 1;
-      std::printf("  FAIL  %s  (%.1f s, %zu steps)\n%s", s.name.c_str(), out.seconds, out.steps,
-                  scenarios::FailureReport(out).c_str());
-    }
+    if (ReportOutcome(s, run.outcome) != 0) code = 1;
     if (!o.har_path.empty()) {
       std::string path = HarPathFor(o.har_path, s.file, loaded.size());
       if (!WriteFile(path, HarText(run.traffic))) {
@@ -202,19 +192,9 @@ int RunScenarios(const ScenarioOptions& o) {
       }
     }
     std::fflush(stdout);
-    outcomes.push_back(out);
+    outcomes.push_back(run.outcome);
   }
-  size_t passed = 0, failed = 0, skipped = 0;
-  for (const auto& out : outcomes) {
-    if (out.skipped) {
-      ++skipped;
-    } else if (out.passed) {
-      ++passed;
-    } else {
-      ++failed;
-    }
-  }
-  std::printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
+  PrintSummary(outcomes);
   if (!o.junit_path.empty() && !WriteFile(o.junit_path, scenarios::JunitXml(outcomes))) {
     std::printf("cannot write %s\n", o.junit_path.c_str());
     return 2;

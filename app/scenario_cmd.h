@@ -1,12 +1,13 @@
 // `okta-sandbox scenario run|list`, `traffic export` and `replay`: the
-// in-process wiring of the scenario engine (scenarios/) to fresh, in-memory,
-// deterministic services. main.cpp parses the command line and calls these.
+// scenario engine (scenarios/) run on fresh, in-memory, deterministic
+// sandboxes (app/sandbox.h). main.cpp parses the command line and calls these.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "app/sandbox.h"
 #include "core/json_util.h"
 #include "scenarios/runner.h"
 
@@ -46,8 +47,13 @@ int ExportTrafficHar(const std::string& from_okta_url, const std::string& har_pa
 // 1 when some do, 2 when the HAR cannot be read or the server reached.
 int ReplayHarFile(const std::string& har_path, const std::string& against_url, const std::string& token);
 
-// One scenario on a fresh, deterministic in-process sandbox (what
-// RunScenarios does per file). `traffic` gets the normalized traffic records
+// The sandbox a scenario runs on: in memory, free ports, a fixed clock
+// (2024-05-01T09:00:00Z), ids seeded with `options.seed`, fixed tokens, one
+// in-order provisioning worker; with `against_url`, only the mock Okta.
+app::SandboxConfig ScenarioSandboxConfig(const ScenarioOptions& options);
+
+// One scenario on a fresh sandbox of that config (what RunScenarios does per
+// file). `traffic` gets the normalized traffic records
 // (stable origins, zero durations): byte-identical across runs.
 struct SandboxRun {
   scenarios::Outcome outcome;
