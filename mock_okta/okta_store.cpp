@@ -1,5 +1,7 @@
 #include "mock_okta/okta_store.h"
 
+#include "core/log.h"
+
 namespace okta {
 
 using core::Json;
@@ -262,6 +264,7 @@ Status OktaStore::DeleteGroupPush(const std::string& id) { return Delete("group_
 Status OktaStore::PutTask(const Task& t) { return Put("tasks", t.id, "", t.app_id, Encode(t)); }
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
 Status OktaStore::ResetAll() {
+  if (auto s = FlushAppends(); !s.ok()) return s;
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
@@ -287,26 +290,76 @@ std::vector<std::pair<int64_t, Json>> ParseRows(const std::vector<std::pair<int6
 }
 }  // namespace
 
-Status OktaStore::AddLog(const Json& event) {
+OktaStore::OktaStore(std::unique_ptr<core::DbPool> pool) : pool_(std::move(pool)) {
+  flusher_ = std::thread([this] { FlushLoop(); });
+}
+
+OktaStore::~OktaStore() {
+  {
+    std::lock_guard<std::mutex> lk(append_mu_);
+    stop_ = true;
+  }
+  append_cv_.notify_all();
+  flusher_.join();
+  if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
+}
+
+void OktaStore::Append(const char* table, std::string data) {
+  bool many;
+  {
+    std::lock_guard<std::mutex> lk(append_mu_);
+    pending_.push_back({table, std::move(data)});
+    many = pending_.size() >= 512;
+  }
+  if (many) append_cv_.notify_one();
+}
+
+void OktaStore::FlushLoop() {
+  std::unique_lock<std::mutex> lk(append_mu_);
+  while (!stop_) {
+    append_cv_.wait_for(lk, std::chrono::milliseconds(50), [this] { return stop_ || pending_.size() >= 512; });
+    if (stop_) break;
+    lk.unlock();
+    if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
+    lk.lock();
+  }
+}
+
+Status OktaStore::FlushAppends() {
+  std::lock_guard<std::mutex> fl(flush_mu_);
+  std::vector<Appended> batch;
+  {
+    std::lock_guard<std::mutex> lk(append_mu_);
+    batch.swap(pending_);
+  }
+  if (batch.empty()) return Status::Ok();
   return pool_->Write([&](core::Db& db) -> Status {
-    auto st = db.Prepare("INSERT INTO logs (data) VALUES (?)");
-    if (!st.ok()) return st.error();
-    (*st)->Bind(1, core::DumpCompact(event));
-    return (*st)->Exec();
+    core::Transaction tx(db);
+    if (!tx.begin_status().ok()) return tx.begin_status();
+    for (const auto& a : batch) {
+      auto st = db.Prepare(std::string("INSERT INTO ") + a.table + " (data) VALUES (?)");
+      if (!st.ok()) return st.error();
+      (*st)->Bind(1, a.data);
+      if (auto s = (*st)->Exec(); !s.ok()) return s;
+    }
+    return tx.Commit();
   });
 }
+
+Status OktaStore::AddLog(const Json& event) {
+  Append("logs", core::DumpCompact(event));
+  return Status::Ok();
+}
 std::vector<std::pair<int64_t, Json>> OktaStore::ListLogs(int64_t after_seq, int limit) {
+  if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
   return ParseRows(List("logs", nullptr, "", after_seq, limit));
 }
 Status OktaStore::AddTraffic(const Json& record) {
-  return pool_->Write([&](core::Db& db) -> Status {
-    auto st = db.Prepare("INSERT INTO traffic (data) VALUES (?)");
-    if (!st.ok()) return st.error();
-    (*st)->Bind(1, core::DumpCompact(record));
-    return (*st)->Exec();
-  });
+  Append("traffic", core::DumpCompact(record));
+  return Status::Ok();
 }
 std::vector<std::pair<int64_t, Json>> OktaStore::ListTraffic(int64_t after_seq, int limit) {
+  if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
   return ParseRows(List("traffic", nullptr, "", after_seq, limit));
 }
 

@@ -4,7 +4,10 @@
 // multi-row changes under its own lock.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,13 +79,31 @@ class OktaStore {
   core::Status ResetAll();
 
   // System Log events and traffic records: append-only JSON documents.
+  // Appends are buffered and written in batches by a background thread
+  // (every 50 ms, or sooner when many are waiting), in the order appended;
+  // every List of them writes what is pending first, so a reader never
+  // misses an append that returned. A process killed mid-run loses at most
+  // the last moments of log and traffic (this is a mock; see docs). A failed
+  // batch write is reported to the process log.
   core::Status AddLog(const core::Json& event);
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
   core::Status AddTraffic(const core::Json& record);
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
+  // Writes the pending log and traffic appends now.
+  core::Status FlushAppends();
+
+  ~OktaStore();
+  OktaStore(const OktaStore&) = delete;
+  OktaStore& operator=(const OktaStore&) = delete;
 
  private:
-  explicit OktaStore(std::unique_ptr<core::DbPool> pool) : pool_(std::move(pool)) {}
+  explicit OktaStore(std::unique_ptr<core::DbPool> pool);
+  struct Appended {
+    const char* table;  // "logs" or "traffic"
+    std::string data;
+  };
+  void Append(const char* table, std::string data);
+  void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);
   std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2);
@@ -92,6 +113,12 @@ class OktaStore {
   core::Status Delete(const char* table, const std::string& k1, const std::string& k2);
 
   std::unique_ptr<core::DbPool> pool_;
+  std::mutex append_mu_;  // guards pending_ and stop_
+  std::condition_variable append_cv_;
+  std::vector<Appended> pending_;
+  bool stop_ = false;
+  std::mutex flush_mu_;  // one flush at a time, so rows keep the append order
+  std::thread flusher_;
 };
 
 }  // namespace okta

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,9 +34,22 @@ class ScimSender {
 // re-encoding is off so '+' and %20 reach the server as planned. httplib
 // writes headers sorted by name, so the wire order is alphabetical; the
 // planned (Okta) order is kept in the traffic record.
+//
+// Connections are kept open and reused (per origin, one per concurrent
+// sender, like Okta's pooled client): a request goes out on an idle
+// keep-alive connection when there is one. The bytes of each request are the
+// same either way. If a reused connection turns out to be closed before the
+// request could be written, it is sent once more on a fresh connection; a
+// request that was written is never sent twice.
 class HttpScimSender final : public ScimSender {
  public:
+  HttpScimSender();
+  ~HttpScimSender() override;
   ScimExchange Send(const std::string& base_url, const ScimRequest& req, int timeout_ms) override;
+
+ private:
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace okta
