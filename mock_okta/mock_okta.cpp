@@ -35,6 +35,37 @@ void SendOktaError(httplib::Response& res, const OktaError& e) {
   res.status = e.status;
   res.set_content(core::DumpCompact(e.body), "application/json");
 }
+
+core::ErrorReply Reply(const OktaError& e) { return core::ErrorReply{e.status, core::DumpCompact(e.body), "application/json"}; }
+
+// SSWS auth for /api/v1, and Okta's error bodies for unrouted requests, wrong
+// methods and handler exceptions.
+void InstallOktaHandlers(httplib::Server& server, const std::string& token) {
+  server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
+      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  core::ServiceErrorRenderer r;
+  r.log_name = "mock_okta";
+  r.log_requests = false;
+  r.render_status = [](int status, const httplib::Request& req) -> std::optional<core::ErrorReply> {
+    if (status == 404) {
+      return Reply(RenderOktaError(core::MakeError(core::ErrorCode::kNotFound, "Not found: Resource not found: " + req.path),
+                                   "oae" + core::NewRequestId()));
+    }
+    if (status == 405) return Reply(MethodNotAllowed("oae" + core::NewRequestId()));
+    return std::nullopt;
+  };
+  r.render_exception = [](const httplib::Request&) {
+    return Reply(RenderOktaError(core::MakeError(core::ErrorCode::kInternal, ""), "oae" + core::NewRequestId()));
+  };
+  core::InstallJsonHandlers(server, r);
+}
 }  // namespace
 
 MockOkta::MockOkta(Config config) : impl_(std::make_unique<Impl>()) {
@@ -90,41 +121,7 @@ core::Result<int> MockOkta::Start() {
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
 
   core::ConfigureServer(d.server, core::HttpServerOptions{});
-  std::string token = d.api_token;
-  d.server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
-    std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
-      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  d.server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) {
-      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kNotFound,
-                                                         "Not found: Resource not found: " + req.path),
-                                         "oae" + core::NewRequestId()));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (res.status == 405) {
-      SendOktaError(res, MethodNotAllowed("oae" + core::NewRequestId()));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  }));
-  d.server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      spdlog::error("mock_okta: {} {} threw: {}", req.method, req.path, e.what());
-    } catch (...) {
-      spdlog::error("mock_okta: {} {} threw", req.method, req.path);
-    }
-    SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kInternal, ""), "oae" + core::NewRequestId()));
-  });
-
+  InstallOktaHandlers(d.server, d.api_token);
   RouteContext ctx;
   ctx.org = d.org.get();
   ctx.engine = d.engine.get();

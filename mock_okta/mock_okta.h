@@ -1,7 +1,7 @@
 // The mock Okta: an Okta org on one machine. A directory (users, groups),
 // app integrations with SCIM provisioning (the App Integration Wizard path of
 // the setup guide, or a PATCH-style catalog app), a provisioning engine that
-// emits the SCIM traffic real Okta emits (see okta-scim-behaviour.md), an
+// emits the SCIM traffic real Okta emits (see docs/okta-behaviour.md), an
 // Okta Management API subset under /api/v1 and sandbox-only endpoints under
 // /sandbox/. It talks to SCIM servers over HTTP only.
 //

@@ -1,4 +1,4 @@
-// Integration tests: each Okta action of okta-scim-behaviour.md §1.1–§1.8 and
+// Integration tests: each Okta action of docs/okta-behaviour.md §1.1–§1.8 and
 // each To App toggle, for both client profiles, against a recording SCIM
 // server; plus the failure paths and the tasks and System Log they leave.
 #include <catch2/catch.hpp>

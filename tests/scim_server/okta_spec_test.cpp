@@ -1,5 +1,5 @@
 // The steps of Okta's published SCIM 2.0 spec test (Okta-SCIM-20-SPEC-Test,
-// see okta-scim-behaviour.md §3 item 19), run against the built-in server.
+// see docs/okta-behaviour.md §3 item 19), run against the built-in server.
 #include <catch2/catch.hpp>
 
 #include <random>

@@ -1,5 +1,5 @@
 // Replays, byte for byte, the requests Okta's SCIM client sends
-// (../shared/okta-scim-behaviour.md §1) and checks the answers Okta expects (§1.9).
+// (docs/okta-behaviour.md §1) and checks the answers Okta expects (§1.9).
 #include <catch2/catch.hpp>
 
 #include "raw_http.h"

@@ -75,7 +75,7 @@ Json BaseGroup() {
 constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 // ---------------------------------------------------------------------------
-// Okta's exact bodies (okta-scim-behaviour.md §1.4, §1.5, §1.7)
+// Okta's exact bodies (docs/okta-behaviour.md §1.4, §1.5, §1.7)
 
 TEST_CASE("Okta's path-less replace of active:false deactivates the user", "[scim][patch][okta]") {
   const char* body =
