@@ -75,7 +75,13 @@ std::optional<TimePoint> ParseIso8601(const std::string& s) {
   tm.tm_min = mi;
   tm.tm_sec = sec;
   int64_t secs = static_cast<int64_t>(timegm(&tm)) - offset_min * 60;
-  return TimePoint(std::chrono::milliseconds(secs * 1000 + millis));
+  // TimePoint counts nanoseconds in 64 bits: about 1678 to 2261. A value
+  // outside that range is refused rather than wrapped around.
+  using std::chrono::duration_cast;
+  constexpr int64_t kMaxSecs = duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch()).count() - 1;
+  constexpr int64_t kMinSecs = duration_cast<std::chrono::seconds>(TimePoint::min().time_since_epoch()).count() + 1;
+  if (secs > kMaxSecs || secs < kMinSecs) return std::nullopt;
+  return TimePoint(duration_cast<TimePoint::duration>(std::chrono::milliseconds(secs * 1000 + millis)));
 }
 
 std::string FormatHttpDate(TimePoint t) {

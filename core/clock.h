@@ -42,7 +42,8 @@ class ManualClock final : public Clock {
 // "2024-05-01T12:00:00.000Z": fixed width, so strings sort like instants.
 std::string FormatIso8601(TimePoint t);
 // Accepts RFC 3339 / xsd:dateTime: date, 'T', time, optional fraction,
-// 'Z' or ±hh:mm. Returns nullopt when the text is not such a value.
+// 'Z' or ±hh:mm. Returns nullopt when the text is not such a value, or names
+// an instant outside what TimePoint holds (about 1678-09 to 2262-04).
 std::optional<TimePoint> ParseIso8601(const std::string& text);
 // RFC 7231 IMF-fixdate, for HTTP Date headers.
 std::string FormatHttpDate(TimePoint t);

@@ -188,7 +188,8 @@ std::optional<Error> CheckFilterOperands(const AttributeDef& def, CompareOp op, 
         return FilterError("operator '" + op_name + "' does not apply to dateTime attribute '" + name + "'");
       }
       if (!literal.is_string() || !core::ParseIso8601(literal.get<std::string>())) {
-        return FilterError("'" + name + "' is a dateTime; compare it with a string such as \"2024-01-01T00:00:00Z\"");
+        return FilterError("'" + name + "' is a dateTime; compare it with a string such as \"2024-01-01T00:00:00Z\""
+                           " (years 1678 to 2261)");
       }
       return std::nullopt;
     default:

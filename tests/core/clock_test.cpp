@@ -40,3 +40,18 @@ TEST_CASE("UUIDv7 ids increase and a seed with a manual clock makes them reprodu
   }
   CHECK(seen.size() == 100);
 }
+
+TEST_CASE("ParseIso8601 refuses instants a TimePoint cannot hold instead of wrapping", "[clock]") {
+  CHECK_FALSE(core::ParseIso8601("2300-01-01T00:00:00Z"));
+  CHECK_FALSE(core::ParseIso8601("1600-01-01T00:00:00Z"));
+  CHECK_FALSE(core::ParseIso8601("9999-12-31T23:59:59Z"));
+  auto late = core::ParseIso8601("2261-12-31T23:59:59Z");
+  auto now = core::ParseIso8601("2026-11-29T00:00:00Z");
+  REQUIRE(late);
+  REQUIRE(now);
+  CHECK(*late > *now);
+  CHECK(core::FormatIso8601(*late).rfind("2261-12-31T23:59:59", 0) == 0);
+  auto early = core::ParseIso8601("1700-01-01T00:00:00Z");
+  REQUIRE(early);
+  CHECK(*early < *now);
+}

@@ -270,6 +270,11 @@ TEST_CASE("meta.lastModified compares as instants whatever the literal's format"
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::kInvalidFilter);
   CHECK_FALSE(f.Compile("meta.lastModified co \"2024\"").ok());
+  // Beyond what an instant holds (it used to wrap around and match recent users).
+  auto far = f.Compile("meta.lastModified gt \"2300-01-01T00:00:00Z\"");
+  REQUIRE_FALSE(far.ok());
+  CHECK(far.error().code == ErrorCode::kInvalidFilter);
+  CHECK(far.error().detail.find("2261") != std::string::npos);
   std::string plan = f.Plan("meta.lastModified gt \"2024-01-01T00:00:00Z\"");
   INFO(plan);
   CHECK(plan.find("users_last_modified") != std::string::npos);
