@@ -88,7 +88,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Job, id, kind, app_id, user_id, 
                                                 password, attempts, last_wait_s, due, created, task_id)
 
 // The jobs of one subject run in order, one at a time: one key per user and
-// app, per group push mapping, or per app and kind (imports).
+// app, per group push mapping (group_delete carries the id of the mapping it
+// unlinks), or per app and kind (imports).
 std::string JobOrderKey(const Job& j);
 
 // Where the directory sends provisioning work. Implemented by the engine.

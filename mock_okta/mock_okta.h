@@ -9,13 +9,15 @@
 //  * HTTP handlers (/api/v1, /sandbox) run on the listener's worker pool.
 //    Every directory change is applied under one domain lock and, when it
 //    has provisioning consequences, enqueues jobs; handlers never send SCIM.
-//  * One provisioning worker thread runs the jobs in order (per user/group:
-//    strictly one after another), sending SCIM requests over HTTP. Rate
-//    limited jobs are parked until the mock's clock reaches their due time;
-//    the clock can be moved forward through POST /sandbox/time.
+//  * Provisioning workers (Config::provisioning_workers) run the jobs: the
+//    jobs of one subject (a user on an app, a push mapping) strictly one
+//    after another, different subjects side by side. Rate limited jobs are
+//    parked until the mock's clock reaches their due time; the clock can be
+//    moved forward through POST /sandbox/time. The store writes System Log
+//    and traffic records in batches on a thread of its own.
 //  * Stop() stops accepting requests, waits for in-flight handlers and for
-//    the job the worker is running (bounded by the SCIM timeout setting),
-//    joins both threads and is idempotent. Queued jobs are dropped.
+//    the jobs the workers are running (bounded by the SCIM timeout setting),
+//    joins the threads and is idempotent. Queued jobs are dropped.
 #pragma once
 
 #include <chrono>

@@ -397,6 +397,7 @@ core::Status Org::DeleteGroupPush(const std::string& app_id, const std::string& 
   if (delete_target && !m->target_group_id.empty() && app && Provisions(*app)) {
     Job j = MakeJob(JobKind::kGroupDelete, app_id, "");
     j.group_id = m->source_group_id;
+    j.mapping_id = m->id;  // ordered after the mapping's jobs still queued or running
     j.target_id = m->target_group_id;
     Enqueue(j);
   }

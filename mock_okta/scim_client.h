@@ -38,9 +38,11 @@ class ScimSender {
 // Connections are kept open and reused (per origin, one per concurrent
 // sender, like Okta's pooled client): a request goes out on an idle
 // keep-alive connection when there is one. The bytes of each request are the
-// same either way. If a reused connection turns out to be closed before the
-// request could be written, it is sent once more on a fresh connection; a
-// request that was written is never sent twice.
+// same either way. A connection found closed before use is replaced
+// (httplib checks it); if writing the request on a reused connection still
+// fails, the request is sent once more on a fresh connection — a request the
+// server could not have read in full. A request whose answer failed to
+// arrive (a read error or timeout) is never sent again.
 class HttpScimSender final : public ScimSender {
  public:
   HttpScimSender();

@@ -111,3 +111,23 @@ TEST_CASE("a file store survives reopening", "[okta][store]") {
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
 }
+
+TEST_CASE("log and traffic appends are written in order and a read sees every append that returned", "[okta_store]") {
+  auto store = okta::OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  for (int i = 0; i < 1200; ++i) {
+    REQUIRE((*store)->AddTraffic(core::Json{{"n", i}}).ok());
+    if (i % 3 == 0) REQUIRE((*store)->AddLog(core::Json{{"n", i}}).ok());
+  }
+  auto traffic = (*store)->ListTraffic(0, -1);
+  REQUIRE(traffic.size() == 1200);
+  for (int i = 0; i < 1200; ++i) CHECK(traffic[i].second["n"] == i);
+  auto logs = (*store)->ListLogs(0, -1);
+  REQUIRE(logs.size() == 400);
+  CHECK(logs.back().second["n"] == 1197);
+  // Reset empties what was written and what was still pending.
+  REQUIRE((*store)->AddLog(core::Json{{"n", -1}}).ok());
+  REQUIRE((*store)->ResetAll().ok());
+  CHECK((*store)->ListLogs(0, -1).empty());
+  CHECK((*store)->ListTraffic(0, -1).empty());
+}
