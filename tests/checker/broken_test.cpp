@@ -1,0 +1,1 @@
+// Deliberately broken SCIM servers: filled in by the next commit.
