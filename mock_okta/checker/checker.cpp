@@ -34,7 +34,7 @@ std::vector<CheckDef> BuildTable() {
       {"users.link", "users", true, false, "Assign a user who already exists: the lookup finds it and Okta links instead of creating", kDoc, {"users.update.{p}"}, UserLink},
       {"users.link_case", "users", true, false, "Link when the server's userName differs in case from Okta's", kInf, {"users.link.{p}"}, UserLinkCase},
       {"users.deactivate", "users", true, false, "Unassign: deactivate (oin_patch: path-less PATCH; aiw_put: GET + PUT active:false)", kDoc, {"users.create.{p}", "aiw_put:users.update.{p}"}, UserDeactivate},
-      {"users.reactivate", "users", true, false, "Assign again: the deactivated user is found and reactivated", kObs, {"users.deactivate.{p}"}, UserReactivate},
+      {"users.reactivate", "users", true, false, "Assign again: the deactivated user is found and reactivated", kObs, {"users.deactivate.{p}", "users.update.{p}"}, UserReactivate},
       {"users.password", "users", true, false, "Password sync (oin_patch: PATCH password; aiw_put: GET + PUT with password)", kInf, {"users.create.{p}", "aiw_put:users.update.{p}", "oin_patch:users.deactivate.{p}"}, UserPassword},
       {"users.conflict", "users", false, false, "A create whose userName was taken meanwhile answers 409 with a SCIM error", kDoc, {"users.create.{p}"}, UserConflict},
       {"users.chars.plus", "users", false, false, "A userName with '+' is created and found again by Okta's filter", kObs, {"users.create.{p}"}, UserPlus},
