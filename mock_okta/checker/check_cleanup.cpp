@@ -16,13 +16,15 @@ std::vector<std::string> CheckContext::Cleanup() {
   if (opts.keep) {
     for (const auto& [profile, mid] : mappings_) {
       auto m = org_->GetGroupPush(AppId(profile), mid);
-      if (m.ok() && !m->target_group_id.empty()) left.push_back("group " + m->pushed_name + " (id " + m->target_group_id + "), kept");
+      if (m.ok() && !m->target_group_id.empty())
+        left.push_back("group " + m->pushed_name + " (id " + m->target_group_id + "), kept");
     }
     std::set<std::string> seen;
     for (const auto& [profile, uid] : assigned_) {
       auto au = AppUserOf(profile, uid);
       if (!au || au->external_id.empty() || !seen.insert(au->external_id).second) continue;
-      left.push_back("user " + au->user_name + " (id " + au->external_id + "), kept" + (au->remote_active ? "" : ", deactivated"));
+      left.push_back("user " + au->user_name + " (id " + au->external_id + "), kept" +
+                     (au->remote_active ? "" : ", deactivated"));
     }
     for (const auto& [id, login] : direct_users_) {
       if (seen.insert(id).second) left.push_back("user " + login + " (id " + id + "), kept");
@@ -49,7 +51,8 @@ void CheckContext::CleanupGroups(std::vector<std::string>& left) {
       continue;
     }
     Settle();
-    for (const auto& t : NewTasks()) left.push_back("group " + m->pushed_name + " (id " + m->target_group_id + "): " + t.message);
+    for (const auto& t : NewTasks())
+      left.push_back("group " + m->pushed_name + " (id " + m->target_group_id + "): " + t.message);
   }
 }
 
@@ -73,7 +76,8 @@ void CheckContext::CleanupUsers(std::vector<std::string>& left) {
       Settle();
       auto tasks = NewTasks();
       if (!tasks.empty()) {
-        left.push_back("user " + au->user_name + " (id " + au->external_id + "), still active: " + tasks.back().message);
+        left.push_back("user " + au->user_name + " (id " + au->external_id +
+                       "), still active: " + tasks.back().message);
         continue;
       }
     } else if (au->remote_active) {
@@ -87,7 +91,8 @@ void CheckContext::CleanupUsers(std::vector<std::string>& left) {
     if (opts.delete_created) {
       ScimExchange ex = Direct(DeleteRequest(Wire(), "/Users/" + id));
       if (ex.status != 204 && ex.status != 200 && ex.status != 404) {
-        left.push_back("user " + login + " (id " + id + "): DELETE answered " + (ex.status ? std::to_string(ex.status) : ex.error));
+        left.push_back("user " + login + " (id " + id + "): DELETE answered " +
+                       (ex.status ? std::to_string(ex.status) : ex.error));
       }
       continue;
     }
@@ -104,7 +109,8 @@ bool CheckContext::DeactivateDirect(const std::string& id, const std::string& lo
   ScimExchange got = Direct(GetRequest(w, "/Users/" + id));
   if (got.status == 404) return false;
   Json body = BodyJson(got.body);
-  ScimExchange put = Direct(BodyRequest(w, "PUT", "/Users/" + id, MergeUserForPut(body, MappedUser{}, {}, false, std::nullopt)));
+  ScimExchange put =
+      Direct(BodyRequest(w, "PUT", "/Users/" + id, MergeUserForPut(body, MappedUser{}, {}, false, std::nullopt)));
   if (got.status != 200 || put.status < 200 || put.status >= 300) {
     left.push_back("user " + login + " (id " + id + "), still active: its deactivation answered " +
                    std::to_string(got.status != 200 ? got.status : put.status));

@@ -44,7 +44,8 @@ ScimExchange CheckSender::Send(const std::string& base_url, const ScimRequest& r
   } else {
     ex = inner_.Send(base_url, req, timeout_ms);
     if (ex.elapsed_ms == 0) {
-      ex.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - started).count();
+      ex.elapsed_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - started).count();
     }
   }
   Hook hook;
@@ -96,8 +97,10 @@ core::Status CheckContext::Setup() {
   if (!core::ParseUrl(opts.base_url).ok()) {
     return core::MakeError(core::ErrorCode::kInvalidValue, "the SCIM base URL is not an http(s) URL: " + opts.base_url);
   }
-  std::string mode = opts.auth == "header" ? "header_bearer" : opts.auth == "basic" ? "basic"
-                     : opts.auth == "verbatim" ? "header_verbatim" : "";
+  std::string mode = opts.auth == "header"     ? "header_bearer"
+                     : opts.auth == "basic"    ? "basic"
+                     : opts.auth == "verbatim" ? "header_verbatim"
+                                               : "";
   if (mode.empty()) return core::MakeError(core::ErrorCode::kInvalidValue, "auth must be header, basic or verbatim");
   if (opts.profiles.empty()) return core::MakeError(core::ErrorCode::kInvalidValue, "no client profile to check");
   for (const auto& p : opts.profiles) {
@@ -165,7 +168,8 @@ bool CheckContext::Settle() {
     }
     auto now = clock_.Now();
     if (earliest != core::TimePoint::max() && earliest > now) {
-      clock_.Advance(std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now) + std::chrono::milliseconds(1));
+      clock_.Advance(std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now) +
+                     std::chrono::milliseconds(1));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(round < 2 ? 200 : 1000));
     engine_->Notify();

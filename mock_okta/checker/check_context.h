@@ -107,7 +107,8 @@ class CheckContext {
   // ---- direct requests (spec steps), through the same recording sender ----------
   ScimExchange Direct(const ScimRequest& req);
   // POST /Users with Okta's create body for `login`; the new id, or "" (see `ex`).
-  std::string DirectCreate(const std::string& login, ScimExchange* ex, const core::Json& extra_profile = core::Json::object());
+  std::string DirectCreate(const std::string& login, ScimExchange* ex,
+                           const core::Json& extra_profile = core::Json::object());
   void NoteDirectUser(const std::string& id, const std::string& login);
 
   // ---- cleanup --------------------------------------------------------------
@@ -127,12 +128,12 @@ class CheckContext {
   OktaIds ids_;
   std::unique_ptr<Org> org_;
   std::unique_ptr<Engine> engine_;
-  std::map<std::string, std::string> apps_;  // profile → app id
-  std::map<std::string, std::string> seen_tasks_;  // task id → last_updated
-  std::vector<std::pair<std::string, std::string>> assigned_;  // (profile, Okta user id)
-  std::vector<std::pair<std::string, std::string>> mappings_;  // (profile, mapping id)
+  std::map<std::string, std::string> apps_;                        // profile → app id
+  std::map<std::string, std::string> seen_tasks_;                  // task id → last_updated
+  std::vector<std::pair<std::string, std::string>> assigned_;      // (profile, Okta user id)
+  std::vector<std::pair<std::string, std::string>> mappings_;      // (profile, mapping id)
   std::vector<std::pair<std::string, std::string>> direct_users_;  // (server id, userName)
-  std::vector<std::string> groups_;  // Okta group ids
+  std::vector<std::string> groups_;                                // Okta group ids
 };
 
 // ---- verdict helpers --------------------------------------------------------------

@@ -16,7 +16,8 @@ const char* VerdictName(Verdict v) {
 
 namespace {
 int CountOf(const std::vector<CheckResult>& results, Verdict v) {
-  return static_cast<int>(std::count_if(results.begin(), results.end(), [v](const CheckResult& r) { return r.verdict == v; }));
+  return static_cast<int>(
+      std::count_if(results.begin(), results.end(), [v](const CheckResult& r) { return r.verdict == v; }));
 }
 }  // namespace
 

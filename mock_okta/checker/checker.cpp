@@ -16,6 +16,7 @@ const char* kDoc = "documented";
 const char* kObs = "observed";
 const char* kInf = "inferred";
 
+// clang-format off: one row per check
 std::vector<CheckDef> BuildTable() {
   const std::string conn = "connector.test";
   return {
@@ -55,6 +56,7 @@ std::vector<CheckDef> BuildTable() {
       {"robustness.timeouts", "robustness", false, false, "Every answer comes within Okta's timeout", kDoc, {}, RobustTimeouts},
   };
 }
+// clang-format on
 
 // "oktasandbox-check-<6 random [a-z0-9]>-"
 std::string NewPrefix() {

@@ -28,17 +28,18 @@
 namespace okta::check {
 
 struct CheckOptions {
-  std::string base_url;          // the SCIM base URL to check
-  std::string auth = "header";   // "header" (Authorization: Bearer <token>), "basic", or "verbatim" (header value as given)
+  std::string base_url;  // the SCIM base URL to check
+  std::string auth =
+      "header";  // "header" (Authorization: Bearer <token>), "basic", or "verbatim" (header value as given)
   std::string token, username, password;
   std::vector<std::string> profiles = {"aiw_put", "oin_patch"};
   std::string unique_field = "userName";
-  bool groups = true;            // run the group checks
+  bool groups = true;                   // run the group checks
   std::vector<std::string> only, skip;  // check id prefixes
-  bool keep = false;             // leave what the run created
-  bool delete_created = false;   // --delete: DELETE instead of deactivate at the end
-  int timeout_ms = 60000;        // Okta's SCIM timeout (a flag shortens it)
-  std::string prefix;            // unique prefix for created users/groups; "" = generate "oktasandbox-check-<random6>-"
+  bool keep = false;                    // leave what the run created
+  bool delete_created = false;          // --delete: DELETE instead of deactivate at the end
+  int timeout_ms = 60000;               // Okta's SCIM timeout (a flag shortens it)
+  std::string prefix;  // unique prefix for created users/groups; "" = generate "oktasandbox-check-<random6>-"
 };
 
 // Runs the selected checks. `sender` null: HttpScimSender (real HTTP).

@@ -15,10 +15,10 @@ namespace okta::check {
 using CheckFn = void (*)(CheckContext&, CheckResult&);
 
 struct CheckDef {
-  const char* id;          // per-profile checks get ".<profile>" appended
-  const char* group;       // connector, users, import, groups, spec, robustness
+  const char* id;     // per-profile checks get ".<profile>" appended
+  const char* group;  // connector, users, import, groups, spec, robustness
   bool per_profile;
-  bool needs_groups;       // runs only with CheckOptions::groups
+  bool needs_groups;  // runs only with CheckOptions::groups
   const char* title;
   const char* confidence;  // documented / observed / inferred
   // Checks that must not have failed or been skipped: ids, "{p}" is the

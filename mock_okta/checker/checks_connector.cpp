@@ -28,7 +28,8 @@ void RunConnector(CheckContext& c, CheckResult& r, bool import_groups) {
                   (import_groups ? ", and with Import Groups on GET /Groups?startIndex=1&count=100" : "") +
                   ") failed, so an admin cannot save these provisioning settings: " + message + ".";
   if (message.find("must be an integer") != std::string::npos) {
-    e += " totalResults, startIndex and itemsPerPage must be JSON numbers, not strings (okta-behaviour §1.1, §3 item 8).";
+    e += " totalResults, startIndex and itemsPerPage must be JSON numbers, not strings (okta-behaviour §1.1, §3 item "
+         "8).";
   } else if (const Exchange* x = LastFailing(r)) {
     e += " " + Brief(*x, c.opts.base_url) + ".";
   }
@@ -68,9 +69,10 @@ void ProbeStartIndex(CheckContext& c, CheckResult& r, bool groups) {
   if (ListTotal(a).value_or(0) < 2 || ra.empty() || rb.empty()) return;
   if (ra.size() > 1) Warn(r, "The server ignored count=1 and answered " + std::to_string(ra.size()) + " resources.");
   if (IdOf(ra[0]) == IdOf(rb[0])) {
-    Fail(r, "The server ignores startIndex: the pages at startIndex=1 and startIndex=2 (count=1) hold the same "
-            "resource. Okta imports with startIndex=1, 101, 201… until totalResults; it would read the first page "
-            "again and again and never see the rest (okta-behaviour §1.8).");
+    Fail(r,
+         "The server ignores startIndex: the pages at startIndex=1 and startIndex=2 (count=1) hold the same "
+         "resource. Okta imports with startIndex=1, 101, 201… until totalResults; it would read the first page "
+         "again and again and never see the rest (okta-behaviour §1.8).");
   }
 }
 
@@ -91,17 +93,24 @@ void ImportImpl(CheckContext& c, CheckResult& r, bool groups) {
   std::string path = groups ? "/Groups" : "/Users";
   if (const Exchange* e = RepeatedPage(r, path)) {
     return Fail(r, "The server ignores startIndex: " + Brief(*e, c.opts.base_url) + " returned the same " +
-                       (groups ? "groups" : "users") + " as an earlier page. Okta pages with startIndex=1, 101, 201… "
+                       (groups ? "groups" : "users") +
+                       " as an earlier page. Okta pages with startIndex=1, 101, 201… "
                        "until totalResults; it would import duplicates and never see the rest (okta-behaviour §1.8).");
   }
   if (capped) {
-    return Warn(r, "The checker stopped the import after " + std::to_string(kMaxPages) + " pages: either the server "
-                   "holds more than " + std::to_string(kMaxPages * 100) + " resources or its totalResults keeps the "
-                   "loop going (pages that never end).");
+    return Warn(r, "The checker stopped the import after " + std::to_string(kMaxPages) +
+                       " pages: either the server "
+                       "holds more than " +
+                       std::to_string(kMaxPages * 100) +
+                       " resources or its totalResults keeps the "
+                       "loop going (pages that never end).");
   }
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, std::string("Okta's import (GET ") + path + "?startIndex=1&count=100, then the next "
-                                   "pages until totalResults) failed.", c.opts.base_url);
+    return FailFromTasks(r, tasks,
+                         std::string("Okta's import (GET ") + path +
+                             "?startIndex=1&count=100, then the next "
+                             "pages until totalResults) failed.",
+                         c.opts.base_url);
   }
   ProbeStartIndex(c, r, groups);
 }

@@ -134,8 +134,10 @@ void GroupCreate(CheckContext& c, CheckResult& r) {
   if (!gid.ok()) return Skip(r, "Setup failed: " + gid.error().detail);
   auto pushed = c.Push(r.profile, *gid, &why);
   if (!pushed) {
-    return FailFromTasks(r, AsTasks(why), "Okta's group push (lookup by displayName, POST /Groups with members:[], "
-                                          "then the members) failed.", c.opts.base_url);
+    return FailFromTasks(r, AsTasks(why),
+                         "Okta's group push (lookup by displayName, POST /Groups with members:[], "
+                         "then the members) failed.",
+                         c.opts.base_url);
   }
   if (!MembersAre(c, r, pushed->remote_id, RemoteIds(users))) return;
   auto posts = Find(r, "POST", "/Groups");
@@ -164,8 +166,9 @@ void GroupBatch(CheckContext& c, CheckResult& r) {
   if (!gid.ok()) return Skip(r, "Setup failed: " + gid.error().detail);
   auto pushed = c.Push(r.profile, *gid, &why);
   if (!pushed) {
-    return FailFromTasks(r, AsTasks(why), IsOin(r) ? "Pushing 101 members (PATCH batches of at most 100 changes) failed."
-                                                   : "Pushing 101 members (one PUT with the whole list) failed.",
+    return FailFromTasks(r, AsTasks(why),
+                         IsOin(r) ? "Pushing 101 members (PATCH batches of at most 100 changes) failed."
+                                  : "Pushing 101 members (one PUT with the whole list) failed.",
                          c.opts.base_url);
   }
   MembersAre(c, r, pushed->remote_id, RemoteIds(users));
@@ -179,15 +182,17 @@ void GroupRename(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, IsOin(r) ? "Okta's rename (PATCH replace without a path, whose value repeats the "
-                                              "group's id) failed."
-                                            : "Okta's rename (GET, then PUT of the group) failed.",
+    return FailFromTasks(r, tasks,
+                         IsOin(r) ? "Okta's rename (PATCH replace without a path, whose value repeats the "
+                                    "group's id) failed."
+                                  : "Okta's rename (GET, then PUT of the group) failed.",
                          c.opts.base_url);
   }
   Json g = GetGroup(c, s->pushed.remote_id);
   const Json* dn = g.is_object() ? core::FindKeyCi(g, "displayName") : nullptr;
   if (!dn || *dn != name) {
-    Fail(r, "The rename was accepted, but GET afterwards shows displayName " + (dn ? dn->dump() : std::string("missing")) + ".");
+    Fail(r, "The rename was accepted, but GET afterwards shows displayName " +
+                (dn ? dn->dump() : std::string("missing")) + ".");
   }
 }
 
@@ -198,8 +203,9 @@ void GroupPushNow(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, IsOin(r) ? "Okta's Push Now (PATCH replace of path members with every member) failed."
-                                            : "Okta's Push Now (GET, then PUT with every member) failed.",
+    return FailFromTasks(r, tasks,
+                         IsOin(r) ? "Okta's Push Now (PATCH replace of path members with every member) failed."
+                                  : "Okta's Push Now (GET, then PUT with every member) failed.",
                          c.opts.base_url);
   }
   MembersAre(c, r, s->pushed.remote_id, RemoteIds(s->users));
@@ -213,7 +219,8 @@ void GroupDelete(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, "Okta's unlink with \"delete the group in the target app\" (DELETE /Groups/{id}) failed.",
+    return FailFromTasks(r, tasks,
+                         "Okta's unlink with \"delete the group in the target app\" (DELETE /Groups/{id}) failed.",
                          c.opts.base_url);
   }
   int status = 0;

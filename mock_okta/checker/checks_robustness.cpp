@@ -30,9 +30,13 @@ void RobustUnknownAttributes(CheckContext& c, CheckResult& r) {
   Json extra = Json{{"title", "Engineer"}, {"mobilePhone", "+1 555 0100"}, {"department", "Checks"}};
   std::string id = c.DirectCreate(c.Login("attributes"), &ex, extra);
   if (id.empty()) {
-    Fail(r, "A create carrying title, phoneNumbers and the enterprise extension (department), as Okta sends them "
-            "when they are mapped, answered " + std::to_string(ex.status) + ". A server should accept attributes "
-            "and extensions it does not use (okta-behaviour §1.2). Answer: " + Trim(RemoteErrorDetail(ex.body), 200));
+    Fail(r,
+         "A create carrying title, phoneNumbers and the enterprise extension (department), as Okta sends them "
+         "when they are mapped, answered " +
+             std::to_string(ex.status) +
+             ". A server should accept attributes "
+             "and extensions it does not use (okta-behaviour §1.2). Answer: " +
+             Trim(RemoteErrorDetail(ex.body), 200));
   }
 }
 
@@ -45,7 +49,8 @@ void RobustContentType(CheckContext& c, CheckResult& r) {
   }
   if (bad.empty()) return;
   Examples(r, bad);
-  Warn(r, std::to_string(bad.size()) + " answer(s) with a body had Content-Type \"" + HeaderOf(*bad[0], "Content-Type") +
+  Warn(r, std::to_string(bad.size()) + " answer(s) with a body had Content-Type \"" +
+              HeaderOf(*bad[0], "Content-Type") +
               "\"; SCIM answers are application/scim+json (application/json also works with Okta).");
 }
 
@@ -60,7 +65,8 @@ void RobustErrorBodies(CheckContext& c, CheckResult& r) {
   }
   if (bad.empty()) return;
   Examples(r, bad);
-  Warn(r, std::to_string(bad.size()) + " error answer(s) had no SCIM error body (first: " + Brief(*bad[0], c.opts.base_url) +
+  Warn(r, std::to_string(bad.size()) +
+              " error answer(s) had no SCIM error body (first: " + Brief(*bad[0], c.opts.base_url) +
               "). Okta puts the error's \"detail\" in the task an admin reads; without it the admin sees only the "
               "status (okta-behaviour §1.9).");
 }
@@ -76,9 +82,10 @@ void RobustRateLimit(CheckContext& c, CheckResult& r) {
   }
   if (no_retry_after.empty()) return;
   Examples(r, no_retry_after);
-  Warn(r, std::to_string(no_retry_after.size()) + " of " + std::to_string(limited.size()) + " HTTP 429 answers had no "
-          "integer Retry-After: Okta then waits 5 minutes, doubling on each further 429, and gives up after 10 "
-          "(okta-behaviour §1.0).");
+  Warn(r, std::to_string(no_retry_after.size()) + " of " + std::to_string(limited.size()) +
+              " HTTP 429 answers had no "
+              "integer Retry-After: Okta then waits 5 minutes, doubling on each further 429, and gives up after 10 "
+              "(okta-behaviour §1.0).");
 }
 
 void RobustTimeouts(CheckContext& c, CheckResult& r) {
@@ -91,7 +98,8 @@ void RobustTimeouts(CheckContext& c, CheckResult& r) {
   if (!timed_out.empty()) {
     Examples(r, timed_out);
     return Fail(r, std::to_string(timed_out.size()) + " request(s) got no answer within " +
-                       std::to_string(c.opts.timeout_ms) + " ms; Okta gives up after 60 s and fails the operation "
+                       std::to_string(c.opts.timeout_ms) +
+                       " ms; Okta gives up after 60 s and fails the operation "
                        "(okta-behaviour §1.0, §3 item 20).");
   }
   if (slow.empty()) return;

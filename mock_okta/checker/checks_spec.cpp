@@ -43,10 +43,13 @@ void CheckErrorBody(CheckResult& r, const ScimExchange& ex, int status, const st
   }
   const Json* st = core::FindKeyCi(body, "status");
   if (!st || *st != std::to_string(status)) {
-    Warn(r, "The error's \"status\" is " + (st ? st->dump() : std::string("missing")) + "; Okta's spec test expects "
-            "the string \"" + std::to_string(status) + "\" (okta-behaviour §1.9, §3 item 15).");
+    Warn(r, "The error's \"status\" is " + (st ? st->dump() : std::string("missing")) +
+                "; Okta's spec test expects "
+                "the string \"" +
+                std::to_string(status) + "\" (okta-behaviour §1.9, §3 item 15).");
   }
-  if (!core::FindKeyCi(body, "detail")) Warn(r, "The error has no \"detail\"; that is what an Okta admin gets to read.");
+  if (!core::FindKeyCi(body, "detail"))
+    Warn(r, "The error has no \"detail\"; that is what an Okta admin gets to read.");
 }
 
 std::string SpecUser(CheckContext& c, CheckResult& r) {
@@ -64,8 +67,10 @@ void SpecCreate(CheckContext& c, CheckResult& r) {
   Json body = BodyJson(ex.body);
   if (ex.status != 201 || id.empty()) {
     return Fail(r, "POST /Users with Okta's body answered " + std::to_string(ex.status) +
-                       (id.empty() ? " without the new user's \"id\"" : "") + "; Okta's spec test wants 201 with the "
-                       "user, its id, names and active:true. Answer: " + Trim(ex.body.empty() ? "(empty)" : ex.body, 200));
+                       (id.empty() ? " without the new user's \"id\"" : "") +
+                       "; Okta's spec test wants 201 with the "
+                       "user, its id, names and active:true. Answer: " +
+                       Trim(ex.body.empty() ? "(empty)" : ex.body, 200));
   }
   c.scratch["spec_id"] = id;
   c.scratch["spec_login"] = login;
@@ -92,12 +97,11 @@ void SpecList(CheckContext& c, CheckResult& r) {
   }
   auto res = ListResources(body);
   if (res.empty()) return Fail(r, "The list holds no Resources although users exist.");
-  std::vector<std::pair<const char*, const Json*>> need = {
-      {"id", Path(res[0], {"id"})},
-      {"userName", Path(res[0], {"userName"})},
-      {"name.givenName", Path(res[0], {"name", "givenName"})},
-      {"name.familyName", Path(res[0], {"name", "familyName"})},
-      {"active", Path(res[0], {"active"})}};
+  std::vector<std::pair<const char*, const Json*>> need = {{"id", Path(res[0], {"id"})},
+                                                           {"userName", Path(res[0], {"userName"})},
+                                                           {"name.givenName", Path(res[0], {"name", "givenName"})},
+                                                           {"name.familyName", Path(res[0], {"name", "familyName"})},
+                                                           {"active", Path(res[0], {"active"})}};
   const Json* emails = Path(res[0], {"emails"});
   for (const auto& [name, v] : need) {
     if (!v) return Fail(r, std::string("Resources[0] has no \"") + name + "\"; Okta's spec test requires it.");
@@ -111,22 +115,26 @@ void SpecGet(CheckContext& c, CheckResult& r) {
   std::string id = SpecUser(c, r);
   if (id.empty()) return;
   ScimExchange ex = c.Direct(GetRequest(c.Wire(), "/Users/" + id));
-  if (ex.status != 200) return Fail(r, "GET /Users/" + id + " answered " + std::to_string(ex.status) + " instead of 200.");
+  if (ex.status != 200)
+    return Fail(r, "GET /Users/" + id + " answered " + std::to_string(ex.status) + " instead of 200.");
   if (IdOf(BodyJson(ex.body)) != id) Fail(r, "GET /Users/" + id + " answered a user with another id.");
 }
 
 void SpecFilterNone(CheckContext& c, CheckResult& r) {
   ScimExchange ex = c.Direct(FindUserRequest(c.Wire(), "userName", c.Login("nobody")));
   if (ex.status == 404) {
-    return Fail(r, "A filter that matches nobody answered 404. Okta's provisioning takes a 404 as \"not found\", but "
-                   "its spec test (run by the OIN reviewers) requires 200 with totalResults 0 and an empty list "
-                   "(okta-behaviour §3 items 16, 19).");
+    return Fail(r,
+                "A filter that matches nobody answered 404. Okta's provisioning takes a 404 as \"not found\", but "
+                "its spec test (run by the OIN reviewers) requires 200 with totalResults 0 and an empty list "
+                "(okta-behaviour §3 items 16, 19).");
   }
   Json body = BodyJson(ex.body);
   if (ex.status != 200) return Fail(r, "A filter that matches nobody answered " + std::to_string(ex.status) + ".");
   if (ListTotal(body) != 0) {
-    Fail(r, "A filter that matches nobody answered totalResults " + (core::FindKeyCi(body, "totalResults") ?
-            core::FindKeyCi(body, "totalResults")->dump() : std::string("missing")) + " instead of 0.");
+    Fail(r, "A filter that matches nobody answered totalResults " +
+                (core::FindKeyCi(body, "totalResults") ? core::FindKeyCi(body, "totalResults")->dump()
+                                                       : std::string("missing")) +
+                " instead of 0.");
   }
 }
 
@@ -143,10 +151,12 @@ void SpecDuplicate(CheckContext& c, CheckResult& r) {
   ScimExchange ex;
   std::string again = c.DirectCreate(c.scratch["spec_login"], &ex);
   if (!again.empty() || (ex.status >= 200 && ex.status < 300)) {
-    return Fail(r, "Creating the same userName again answered " + std::to_string(ex.status) + ": the server made a "
-                   "second user. It must answer 409 (uniqueness).");
+    return Fail(r, "Creating the same userName again answered " + std::to_string(ex.status) +
+                       ": the server made a "
+                       "second user. It must answer 409 (uniqueness).");
   }
-  if (ex.status != 409) return Fail(r, "Creating the same userName again answered " + std::to_string(ex.status) + " instead of 409.");
+  if (ex.status != 409)
+    return Fail(r, "Creating the same userName again answered " + std::to_string(ex.status) + " instead of 409.");
   CheckErrorBody(r, ex, 409, "The duplicate create");
 }
 
@@ -158,9 +168,10 @@ void SpecFilterCase(CheckContext& c, CheckResult& r) {
     return Fail(r, "A filter with the username upper-cased answered " + std::to_string(ex.status) + " instead of 200.");
   }
   if (ListTotal(BodyJson(ex.body)).value_or(0) < 1) {
-    Warn(r, "A filter with the username upper-cased found nobody: the server's userName filter is case-sensitive. "
-            "RFC 7643 makes userName case-insensitive, and Okta's usernames can differ in case from the server's "
-            "(okta-behaviour §3 item 9); see users.link_case.");
+    Warn(r,
+         "A filter with the username upper-cased found nobody: the server's userName filter is case-sensitive. "
+         "RFC 7643 makes userName case-insensitive, and Okta's usernames can differ in case from the server's "
+         "(okta-behaviour §3 item 9); see users.link_case.");
   }
 }
 

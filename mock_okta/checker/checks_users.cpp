@@ -52,15 +52,17 @@ void LinkImpl(CheckContext& c, CheckResult& r, bool other_case) {
   ScimExchange ex;
   std::string existing = c.DirectCreate(server_name, &ex);
   if (existing.empty()) {
-    return Skip(r, "Could not create the existing user directly: POST /Users answered " + std::to_string(ex.status) + ".");
+    return Skip(r,
+                "Could not create the existing user directly: POST /Users answered " + std::to_string(ex.status) + ".");
   }
   size_t from = r.exchanges.size();
   std::string uid;
   auto tasks = AssignNew(c, r.profile, login, "Check", "Link", &uid);
   auto au = c.AppUserOf(r.profile, uid);
   const Exchange* post = PostAfter(r, from);
-  std::string lookup = "Okta's lookup (filter " + c.opts.unique_field + " eq \"" + login + "\") did not find the user \"" +
-                       server_name + "\" that already exists on the server, so Okta tried to create it.";
+  std::string lookup = "Okta's lookup (filter " + c.opts.unique_field + " eq \"" + login +
+                       "\") did not find the user \"" + server_name +
+                       "\" that already exists on the server, so Okta tried to create it.";
   std::string why = other_case ? " SCIM userName is case-insensitive (RFC 7643 §4.1.1): the username in Okta and the "
                                  "one the server holds can differ in case, and filters must match regardless "
                                  "(okta-behaviour §3 item 9)."
@@ -94,7 +96,8 @@ void CharsImpl(CheckContext& c, CheckResult& r, const std::string& login, const 
   auto hits = found.status == 200 ? ListResources(BodyJson(found.body)) : std::vector<Json>{};
   if (hits.size() != 1 || IdOf(hits[0]) != au->external_id) {
     return Fail(r, "After the create, Okta's lookup filter for \"" + login + "\" found " + std::to_string(hits.size()) +
-                       " user(s) (answer " + std::to_string(found.status) + "). The next assignment or reactivation "
+                       " user(s) (answer " + std::to_string(found.status) +
+                       "). The next assignment or reactivation "
                        "would not find this user. Check how the filter value is decoded: Okta percent-encodes it "
                        "(%2B for '+', %22 for '\"', UTF-8 bytes for other characters) and escapes quotes with a "
                        "backslash (okta-behaviour §1.0).");
@@ -118,10 +121,13 @@ void UserCreate(CheckContext& c, CheckResult& r) {
     return FailFromTasks(r, tasks, "Assigning a new user did not provision it (lookup by filter, then POST /Users).",
                          c.opts.base_url);
   }
-  const Exchange* post = PostAfter(r, 0);
-  if (!post) return Warn(r, "The lookup found a user named " + login + " already, so Okta linked it instead of creating one.");
+  auto posts = Find(r, "POST", "/Users");
+  const Exchange* post = posts.empty() ? nullptr : posts.back();  // after any 429s, the create that worked
+  if (!post)
+    return Warn(r, "The lookup found a user named " + login + " already, so Okta linked it instead of creating one.");
   Json body = BodyJson(post->response_body);
-  if (post->status != 201) Warn(r, "The create answered " + std::to_string(post->status) + "; Okta expects 201 Created.");
+  if (post->status != 201)
+    Warn(r, "The create answered " + std::to_string(post->status) + "; Okta expects 201 Created.");
   const Json* meta = core::FindKeyCi(body, "meta");
   if (!meta || !meta->is_object() || !core::FindKeyCi(*meta, "resourceType")) {
     Warn(r, "The created user has no meta.resourceType; Okta's reference says it should be there (§1.2).");
@@ -143,19 +149,23 @@ void UserUpdate(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, "Okta's profile update (GET the user, then PUT the server's own answer with the "
-                                   "change written over it) failed.", c.opts.base_url);
+    return FailFromTasks(r, tasks,
+                         "Okta's profile update (GET the user, then PUT the server's own answer with the "
+                         "change written over it) failed.",
+                         c.opts.base_url);
   }
   Json user = GetUser(c, p->remote_id);
   const Json* name = user.is_object() ? core::FindKeyCi(user, "name") : nullptr;
   const Json* family = name && name->is_object() ? core::FindKeyCi(*name, "familyName") : nullptr;
   if (!family || *family != "Updated") {
     return Fail(r, "The PUT was accepted, but a GET afterwards shows name.familyName " +
-                       (family ? family->dump() : std::string("missing")) + " instead of \"Updated\": the server did "
+                       (family ? family->dump() : std::string("missing")) +
+                       " instead of \"Updated\": the server did "
                        "not keep Okta's change.");
   }
   auto puts = Find(r, "PUT", "/Users/");
-  if (!puts.empty() && puts.back()->status == 204) Warn(r, "The PUT answered 204; Okta expects 200 with the user (§1.3).");
+  if (!puts.empty() && puts.back()->status == 204)
+    Warn(r, "The PUT answered 204; Okta expects 200 with the user (§1.3).");
 }
 
 void UserDeactivate(CheckContext& c, CheckResult& r) {
@@ -166,19 +176,22 @@ void UserDeactivate(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, IsOin(r) ? "Okta's deactivation (PATCH with {\"active\":false} and no path) failed."
-                                            : "Okta's deactivation (GET, then PUT with \"active\":false) failed.",
+    return FailFromTasks(r, tasks,
+                         IsOin(r) ? "Okta's deactivation (PATCH with {\"active\":false} and no path) failed."
+                                  : "Okta's deactivation (GET, then PUT with \"active\":false) failed.",
                          c.opts.base_url);
   }
   int status = 0;
   Json user = GetUser(c, p->remote_id, &status);
   if (status == 404) {
-    return Warn(r, "The user is gone after the deactivation. Okta never deletes users: it deactivates them and "
-                   "reactivates the same id later (okta-behaviour §1.4, §1.5).");
+    return Warn(r,
+                "The user is gone after the deactivation. Okta never deletes users: it deactivates them and "
+                "reactivates the same id later (okta-behaviour §1.4, §1.5).");
   }
   if (ActiveOf(user) != false) {
-    return Fail(r, "The deactivation was accepted, but a GET afterwards does not show \"active\": false; the user "
-                   "keeps access after Okta removed it.");
+    return Fail(r,
+                "The deactivation was accepted, but a GET afterwards does not show \"active\": false; the user "
+                "keeps access after Okta removed it.");
   }
 }
 
@@ -194,8 +207,9 @@ void UserReactivate(CheckContext& c, CheckResult& r) {
   auto tasks = c.NewTasks();
   auto au = c.AppUserOf(r.profile, p->uid);
   if (!tasks.empty() || !au || !au->remote_active) {
-    return FailFromTasks(r, tasks, IsOin(r) ? "Okta's reactivation (lookup, PATCH {\"active\":true}, GET, PUT) failed."
-                                            : "Okta's reactivation (lookup, GET, PUT active:true, GET, PUT) failed.",
+    return FailFromTasks(r, tasks,
+                         IsOin(r) ? "Okta's reactivation (lookup, PATCH {\"active\":true}, GET, PUT) failed."
+                                  : "Okta's reactivation (lookup, GET, PUT active:true, GET, PUT) failed.",
                          c.opts.base_url);
   }
   if (au->external_id != p->remote_id) {
@@ -215,8 +229,9 @@ void UserPassword(CheckContext& c, CheckResult& r) {
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
-    return FailFromTasks(r, tasks, IsOin(r) ? "Okta's password push (PATCH replacing \"password\", no path) failed."
-                                            : "Okta's password push (GET, then PUT with \"password\") failed.",
+    return FailFromTasks(r, tasks,
+                         IsOin(r) ? "Okta's password push (PATCH replacing \"password\", no path) failed."
+                                  : "Okta's password push (GET, then PUT with \"password\") failed.",
                          c.opts.base_url);
   }
 }
@@ -249,12 +264,15 @@ void UserConflict(CheckContext& c, CheckResult& r) {
   const Exchange& post = *posts.back();
   if (post.status >= 200 && post.status < 300) {
     return Fail(r, "The server accepted a second user with the same userName \"" + login + "\" (it already held " +
-                       raced + "). A create that collides must answer 409 with a SCIM error (uniqueness); otherwise "
+                       raced +
+                       "). A create that collides must answer 409 with a SCIM error (uniqueness); otherwise "
                        "one person ends up as two accounts (okta-behaviour §1.2, §1.9).");
   }
   if (post.status != 409) {
-    return Fail(r, "A create whose userName is taken answered " + std::to_string(post.status) + " instead of 409. " +
-                       Brief(post, c.opts.base_url) + ".", tasks.empty() ? "" : tasks.back().message);
+    return Fail(r,
+                "A create whose userName is taken answered " + std::to_string(post.status) + " instead of 409. " +
+                    Brief(post, c.opts.base_url) + ".",
+                tasks.empty() ? "" : tasks.back().message);
   }
   Json body = BodyJson(post.response_body);
   const Json* schemas = core::FindKeyCi(body, "schemas");
@@ -263,15 +281,13 @@ void UserConflict(CheckContext& c, CheckResult& r) {
   }
 }
 
-void UserPlus(CheckContext& c, CheckResult& r) {
-  CharsImpl(c, r, c.Login("plus+tag"), "Check", "Plus", "a '+'");
-}
+void UserPlus(CheckContext& c, CheckResult& r) { CharsImpl(c, r, c.Login("plus+tag"), "Check", "Plus", "a '+'"); }
 void UserQuotes(CheckContext& c, CheckResult& r) {
   CharsImpl(c, r, c.Login("quote-o'neil-\"q\""), "Check", "O'Neil", "quotes");
 }
 void UserUnicode(CheckContext& c, CheckResult& r) {
-  CharsImpl(c, r, c.Login("unicode-jos\xC3\xA9-m\xC3\xBCller-\xE6\x9D\xB1\xE4\xBA\xAC"), "Jos\xC3\xA9",
-            "M\xC3\xBCller", "non-ASCII characters");
+  CharsImpl(c, r, c.Login("unicode-jos\xC3\xA9-m\xC3\xBCller-\xE6\x9D\xB1\xE4\xBA\xAC"), "Jos\xC3\xA9", "M\xC3\xBCller",
+            "non-ASCII characters");
 }
 
 }  // namespace okta::check

@@ -18,16 +18,18 @@
 namespace testing_check {
 
 struct Defects {
-  bool total_as_string = false;          // totalResults "3" instead of 3
-  bool case_sensitive_filter = false;    // userName eq matches case-sensitively
-  bool no_pathless_patch = false;        // PATCH ops without "path" → 400
-  bool put_rejects_meta = false;         // PUT carrying "meta" → 400
+  bool total_as_string = false;             // totalResults "3" instead of 3
+  bool case_sensitive_filter = false;       // userName eq matches case-sensitively
+  bool no_pathless_patch = false;           // PATCH ops without "path" → 400
+  bool put_rejects_meta = false;            // PUT carrying "meta" → 400
   bool not_found_for_empty_filter = false;  // a filter matching nobody → 404
-  bool empty_201 = false;                // POST /Users answers 201 with no body
-  bool ignore_start_index = false;       // lists always start at 1
-  bool refuse_member_filter_path = false;  // remove path members[value eq …] → 400
-  bool plus_in_filter_500 = false;       // a '+' in a filter value → 500
-  bool plain_401 = false;                // 401 with a text body, not a SCIM error
+  bool empty_201 = false;                   // POST /Users answers 201 with no body
+  bool ignore_start_index = false;          // lists always start at 1
+  bool refuse_member_filter_path = false;   // remove path members[value eq …] → 400
+  bool plus_in_filter_500 = false;          // a '+' in a filter value → 500
+  bool plain_401 = false;                   // 401 with a text body, not a SCIM error
+  int rate_limited_creates = 0;             // the first N POST /Users answer 429 (not a defect by itself)
+  std::string retry_after;                  // their Retry-After header ("" = none)
 };
 
 class BrokenScim final : public okta::ScimSender {
@@ -55,6 +57,12 @@ class BrokenScim final : public okta::ScimSender {
     size_t n = users ? 6 : 7;
     std::string id = req.path.size() > n + 1 ? req.path.substr(n + 1) : "";
     if (id.empty() && req.method == "GET") return List(users, Params(req.query));
+    if (id.empty() && req.method == "POST" && users && d_.rate_limited_creates > 0) {
+      --d_.rate_limited_creates;
+      okta::ScimExchange ex = Error(429, "Too many requests");
+      if (!d_.retry_after.empty()) ex.headers.push_back({"Retry-After", d_.retry_after});
+      return ex;
+    }
     if (id.empty() && req.method == "POST") return Create(users, req.body);
     auto& store = users ? users_ : groups_;
     auto it = store.find(id);

@@ -44,7 +44,8 @@ std::string Dump(const CheckReport& r) {
   std::string s;
   for (const auto& c : r.results) {
     if (c.verdict == Verdict::kPass) continue;
-    s += c.id + " [" + VerdictName(c.verdict) + "] " + c.explanation + (c.task_message.empty() ? "" : " | task: " + c.task_message) + "\n";
+    s += c.id + " [" + VerdictName(c.verdict) + "] " + c.explanation +
+         (c.task_message.empty() ? "" : " | task: " + c.task_message) + "\n";
   }
   return s;
 }
@@ -59,26 +60,56 @@ struct Case {
 
 std::vector<Case> Cases() {
   return {
-      {"totalResults as a string", [](Defects& d) { d.total_as_string = true; }, {"connector.test"},
-       "must be JSON numbers", "totalResults must be an integer"},
-      {"case-sensitive userName filter", [](Defects& d) { d.case_sensitive_filter = true; },
-       {"users.link_case.aiw_put", "users.link_case.oin_patch"}, "case-insensitive", "Conflict"},
-      {"no path-less PATCH", [](Defects& d) { d.no_pathless_patch = true; },
-       {"users.deactivate.oin_patch", "groups.create.oin_patch"}, "without a \"path\"", "path is required"},
-      {"PUT rejects the echoed meta", [](Defects& d) { d.put_rejects_meta = true; },
-       {"users.update.aiw_put", "users.update.oin_patch"}, "echoes the server's own GET answer", "'meta' is read-only"},
-      {"404 instead of an empty list", [](Defects& d) { d.not_found_for_empty_filter = true; }, {"spec.filter_none"},
-       "requires 200 with totalResults 0", ""},
-      {"an empty 201 body", [](Defects& d) { d.empty_201 = true; },
-       {"users.create.aiw_put", "users.create.oin_patch", "spec.create"}, "\"id\"", ""},
-      {"startIndex ignored", [](Defects& d) { d.ignore_start_index = true; }, {"import.users", "import.groups"},
-       "ignores startIndex", ""},
-      {"member removal by filter path refused", [](Defects& d) { d.refuse_member_filter_path = true; },
-       {"groups.members.oin_patch"}, "members[value eq", "Unsupported path"},
-      {"HTTP 500 on '+' in a filter", [](Defects& d) { d.plus_in_filter_500 = true; }, {"users.chars.plus"},
-       "lookup filter failed with a server error", "Internal Server Error"},
-      {"401 without a SCIM error body", [](Defects& d) { d.plain_401 = true; }, {"spec.auth"},
-       "without a SCIM error body", ""},
+      {"totalResults as a string",
+       [](Defects& d) { d.total_as_string = true; },
+       {"connector.test"},
+       "must be JSON numbers",
+       "totalResults must be an integer"},
+      {"case-sensitive userName filter",
+       [](Defects& d) { d.case_sensitive_filter = true; },
+       {"users.link_case.aiw_put", "users.link_case.oin_patch"},
+       "case-insensitive",
+       "Conflict"},
+      {"no path-less PATCH",
+       [](Defects& d) { d.no_pathless_patch = true; },
+       {"users.deactivate.oin_patch", "groups.create.oin_patch"},
+       "without a \"path\"",
+       "path is required"},
+      {"PUT rejects the echoed meta",
+       [](Defects& d) { d.put_rejects_meta = true; },
+       {"users.update.aiw_put", "users.update.oin_patch"},
+       "echoes the server's own GET answer",
+       "'meta' is read-only"},
+      {"404 instead of an empty list",
+       [](Defects& d) { d.not_found_for_empty_filter = true; },
+       {"spec.filter_none"},
+       "requires 200 with totalResults 0",
+       ""},
+      {"an empty 201 body",
+       [](Defects& d) { d.empty_201 = true; },
+       {"users.create.aiw_put", "users.create.oin_patch", "spec.create"},
+       "\"id\"",
+       ""},
+      {"startIndex ignored",
+       [](Defects& d) { d.ignore_start_index = true; },
+       {"import.users", "import.groups"},
+       "ignores startIndex",
+       ""},
+      {"member removal by filter path refused",
+       [](Defects& d) { d.refuse_member_filter_path = true; },
+       {"groups.members.oin_patch"},
+       "members[value eq",
+       "Unsupported path"},
+      {"HTTP 500 on '+' in a filter",
+       [](Defects& d) { d.plus_in_filter_500 = true; },
+       {"users.chars.plus"},
+       "lookup filter failed with a server error",
+       "Internal Server Error"},
+      {"401 without a SCIM error body",
+       [](Defects& d) { d.plain_401 = true; },
+       {"spec.auth"},
+       "without a SCIM error body",
+       ""},
   };
 }
 
@@ -171,4 +202,38 @@ TEST_CASE("options: a bad URL or profile is one failed result; --no-groups and o
     CHECK(r.id.find("aiw_put") == std::string::npos);
     CHECK(r.verdict == Verdict::kPass);
   }
+}
+
+TEST_CASE("429: Okta's back-off runs on the mock's clock; a 429 without Retry-After is a warning",
+          "[checker][broken]") {
+  for (std::string retry_after : {"", "7"}) {
+    INFO("Retry-After: " << retry_after);
+    Defects d;
+    d.rate_limited_creates = 2;
+    d.retry_after = retry_after;
+    BrokenScim server(d);
+    CheckReport report = Run(server, [](CheckOptions& o) { o.only = {"connector", "users.create", "robustness"}; });
+    INFO(Dump(report));
+    CHECK(report.failed() == 0);
+    const CheckResult* create = Result(report, "users.create.aiw_put");
+    REQUIRE(create != nullptr);
+    CHECK(create->verdict == Verdict::kPass);
+    int limited = 0;
+    for (const auto& e : create->exchanges) limited += e.status == 429;
+    CHECK(limited == 2);  // answered 429 twice, then created on the third attempt
+    CHECK(Result(report, "robustness.rate_limit")->verdict == (retry_after.empty() ? Verdict::kWarn : Verdict::kPass));
+  }
+}
+
+TEST_CASE("the unique identifier field email: lookups filter on email and still link", "[checker][broken]") {
+  BrokenScim server;
+  CheckReport report = Run(server, [](CheckOptions& o) { o.unique_field = "email"; });
+  INFO(Dump(report));
+  CHECK(report.failed() == 0);
+  CHECK(report.warnings() == 0);
+  bool email_lookup = false;
+  for (const auto& e : Result(report, "users.link.aiw_put")->exchanges) {
+    email_lookup = email_lookup || e.url.find("filter=email%20eq%20") != std::string::npos;
+  }
+  CHECK(email_lookup);
 }
