@@ -1,7 +1,7 @@
 // okta-sandbox: one binary, three services (mock Okta, SCIM server,
 // encryption stub). This file parses the command line and runs each service
 // alone; `up` runs the three together through app/sandbox.h, `scenario`,
-// `traffic` and `replay` are in app/scenario_cmd.h.
+// `traffic` and `replay` are in app/scenario_cmd.h, `check` in app/check_cmd.h.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/check_cmd.h"
 #include "app/console_assets.h"
 #include "app/sandbox.h"
 #include "app/scenario_cmd.h"
@@ -353,10 +354,12 @@ struct Cli {
   bool scenario_quiet = false;
   std::string traffic_from = "http://127.0.0.1:7010", traffic_har;
   std::string replay_har, replay_url, replay_token;
+  check_cmd::CheckCommandOptions check;
 
   CLI::App *scim_cmd = nullptr, *seed_cmd = nullptr, *enc_cmd = nullptr, *faults_cmd = nullptr;
   CLI::App *okta_cmd = nullptr, *up_cmd = nullptr, *scenario_cmd = nullptr, *scenario_run = nullptr;
   CLI::App *scenario_list = nullptr, *traffic_export = nullptr, *replay_cmd = nullptr;
+  CLI::App* check_cmd = nullptr;
 };
 
 void AddScimCommand(CLI::App& app, Cli& c) {
@@ -476,6 +479,7 @@ int Dispatch(Cli& c) {
   if (c.scenario_list->parsed()) return scenario_cmd::ListScenarios();
   if (c.traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(c.traffic_from, c.traffic_har);
   if (c.replay_cmd->parsed()) return scenario_cmd::ReplayHarFile(c.replay_har, c.replay_url, c.replay_token);
+  if (c.check_cmd->parsed()) return check_cmd::RunCheck(c.check);
   return 0;
 }
 
@@ -497,10 +501,19 @@ int main(int argc, char** argv) {
   AddOktaCommand(app, c);
   AddUpCommand(app, c);
   AddScenarioCommands(app, c);
+  c.check_cmd = check_cmd::AddCheckCommand(app, c.check);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    // `check` promises exit code 2 for usage errors (docs/check.md).
+    return code != 0 && c.check_cmd->parsed() ? 2 : code;
+  }
   // The services' start/stop lines drown a scenario run's progress.
-  if ((c.scenario_cmd->parsed() || c.replay_cmd->parsed()) && app.count("--log-level") == 0) c.log_level = "warn";
+  if ((c.scenario_cmd->parsed() || c.replay_cmd->parsed() || c.check_cmd->parsed()) && app.count("--log-level") == 0) {
+    c.log_level = "warn";
+  }
   if (auto s = core::InitLogging(c.log_level); !s.ok()) {
     std::cerr << s.error().detail << "\n";
     return 2;

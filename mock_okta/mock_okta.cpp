@@ -5,6 +5,7 @@
 #include "core/http.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "mock_okta/check_routes.h"
 #include "mock_okta/engine.h"
 #include "mock_okta/okta_error.h"
 #include "mock_okta/org.h"
@@ -133,6 +134,7 @@ core::Result<int> MockOkta::Start() {
   ctx.links = d.config.links;
   RegisterApiRoutes(d.server, ctx);
   RegisterSandboxRoutes(d.server, ctx);
+  RegisterCheckRoutes(d.server, ctx);  // POST /sandbox/check (the console's "Check a SCIM server")
   ConsoleContext console;
   console.assets = d.config.console_assets;
   console.links = d.config.links;

@@ -8,6 +8,7 @@ import * as apps from './views-apps.js';
 import * as sp from './views-sp.js';
 import * as traffic from './views-traffic.js';
 import * as demo from './views-demo.js';
+import * as checker from './views-check.js';
 
 const routes = {
   dashboard: okta.dashboard,
@@ -18,6 +19,7 @@ const routes = {
   'service-provider': sp.serviceProvider,
   traffic: traffic.traffic,
   demo: demo.demo,
+  check: checker.check,
 };
 
 let current = null;   // {refresh?, dispose?}

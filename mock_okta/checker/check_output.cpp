@@ -10,11 +10,13 @@ using core::Json;
 
 namespace {
 
-constexpr size_t kAnswerChars = 300;  // the server's answer in the text lines
+constexpr size_t kAnswerChars = 300;    // the server's answer in the text lines
+constexpr size_t kLeftBehindLines = 5;  // left-behind resources listed in the text lines
 
 void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
   if (from.empty()) return;
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
 }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
@@ -133,7 +135,8 @@ std::string PrettyBody(const std::string& body) {
 std::string Label(const CheckResult& r) {
   if (r.profile.empty()) return r.id;
   const std::string suffix = "." + r.profile;
-  if (r.id.size() >= suffix.size() && r.id.compare(r.id.size() - suffix.size(), suffix.size(), suffix) == 0) return r.id;
+  if (r.id.size() >= suffix.size() && r.id.compare(r.id.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return r.id;
   return r.id + " (" + r.profile + ")";
 }
 
@@ -352,7 +355,10 @@ std::string TextReport(const CheckReport& input, const RenderOptions& options) {
     std::string label = Label(r);
     std::string pad = label.size() < width ? std::string(width - label.size(), ' ') : "";
     out += std::string(VerdictMark(r.verdict)) + " " + label + pad + "  " + ValidUtf8(r.title);
-    if (r.verdict == Verdict::kSkip && !r.explanation.empty()) out += " (skipped: " + ValidUtf8(r.explanation) + ")";
+    if (r.verdict == Verdict::kSkip && !r.explanation.empty()) {
+      bool says_skipped = r.explanation.rfind("Skipped", 0) == 0 || r.explanation.rfind("skipped", 0) == 0;
+      out += " (" + std::string(says_skipped ? "" : "skipped: ") + ValidUtf8(r.explanation) + ")";
+    }
     out += "\n";
     if (r.verdict == Verdict::kFail) {
       if (const Exchange* e = FailingExchange(r)) {
@@ -371,8 +377,25 @@ std::string TextReport(const CheckReport& input, const RenderOptions& options) {
   if (report.left_behind.empty()) {
     out += "Left behind on the server: nothing\n";
   } else {
-    out += "Left behind on the server (" + std::to_string(report.left_behind.size()) + "):\n";
-    for (const auto& item : report.left_behind) out += "  - " + ValidUtf8(item) + "\n";
+    // A run creates a few hundred users (groups of 101 members): the first
+    // few here, all of them in the JSON and HTML reports.
+    size_t users = 0, groups = 0;
+    for (const auto& item : report.left_behind) {
+      if (item.rfind("user ", 0) == 0) ++users;
+      if (item.rfind("group ", 0) == 0) ++groups;
+    }
+    out += "Left behind on the server: " + std::to_string(report.left_behind.size());
+    if (users + groups == report.left_behind.size()) {
+      out += " (" + std::to_string(users) + " users, " + std::to_string(groups) + " groups)";
+    }
+    out += "\n";
+    for (size_t i = 0; i < report.left_behind.size() && i < kLeftBehindLines; ++i) {
+      out += "  - " + ValidUtf8(report.left_behind[i]) + "\n";
+    }
+    if (report.left_behind.size() > kLeftBehindLines) {
+      out += "  … and " + std::to_string(report.left_behind.size() - kLeftBehindLines) +
+             " more (every one in --json and --html)\n";
+    }
   }
   return out;
 }
@@ -412,12 +435,11 @@ core::Json ReportJson(const CheckReport& input, const RenderOptions& options) {
   return Json{{"targetUrl", ValidUtf8(report.target_url)},
               {"started", report.started},
               {"finished", report.finished},
-              {"summary",
-               Json{{"passed", t.passed},
-                    {"failed", t.failed},
-                    {"warnings", t.warnings},
-                    {"skipped", t.skipped},
-                    {"total", static_cast<int>(report.results.size())}}},
+              {"summary", Json{{"passed", t.passed},
+                               {"failed", t.failed},
+                               {"warnings", t.warnings},
+                               {"skipped", t.skipped},
+                               {"total", static_cast<int>(report.results.size())}}},
               {"results", std::move(results)},
               {"leftBehind", std::move(left)}};
 }
@@ -494,8 +516,8 @@ core::Json HarReport(const CheckReport& input, const RenderOptions& options) {
       request["queryString"] = query;
       if (!e.request_body.empty()) {
         std::string mime = HeaderValue(e.request_headers, "Content-Type");
-        request["postData"] =
-            Json{{"mimeType", mime.empty() ? "application/scim+json" : ValidUtf8(mime)}, {"text", ValidUtf8(e.request_body)}};
+        request["postData"] = Json{{"mimeType", mime.empty() ? "application/scim+json" : ValidUtf8(mime)},
+                                   {"text", ValidUtf8(e.request_body)}};
       }
       request["headersSize"] = -1;
       request["bodySize"] = static_cast<int64_t>(e.request_body.size());
@@ -517,14 +539,14 @@ core::Json HarReport(const CheckReport& input, const RenderOptions& options) {
       if (!answered) response["_error"] = ValidUtf8(e.error);
 
       Json entry = Json::object();
-      entry["startedDateTime"] = e.started.empty() ? (report.started.empty() ? "1970-01-01T00:00:00.000Z" : report.started)
-                                                   : e.started;
+      entry["startedDateTime"] =
+          e.started.empty() ? (report.started.empty() ? "1970-01-01T00:00:00.000Z" : report.started) : e.started;
       entry["time"] = e.duration_ms;
       entry["request"] = std::move(request);
       entry["response"] = std::move(response);
       entry["cache"] = Json::object();
-      entry["timings"] =
-          Json{{"blocked", -1}, {"dns", -1}, {"connect", -1}, {"send", 0}, {"wait", e.duration_ms}, {"receive", 0}, {"ssl", -1}};
+      entry["timings"] = Json{{"blocked", -1},         {"dns", -1},    {"connect", -1}, {"send", 0},
+                              {"wait", e.duration_ms}, {"receive", 0}, {"ssl", -1}};
       entry["comment"] = ValidUtf8(Label(r) + ": " + r.title);
       entry["_checkId"] = r.id;
       entry["_profile"] = r.profile;
@@ -608,9 +630,9 @@ std::string BodyPre(const std::string& body) {
 std::string ExchangeHtml(const Exchange& e, bool open) {
   std::string status = e.status == 0 ? "—" : std::to_string(e.status);
   std::string cls = "s" + std::to_string(e.status / 100);
-  std::string h = std::string("<details class=\"exchange\"") + (open ? " open" : "") + "><summary><span class=\"status " +
-                  cls + "\">" + status + "</span> " + EscapeHtml(e.method) + " " + EscapeHtml(e.url) +
-                  " <span class=\"ms\">" + std::to_string(e.duration_ms) + " ms</span></summary>";
+  std::string h = std::string("<details class=\"exchange\"") + (open ? " open" : "") +
+                  "><summary><span class=\"status " + cls + "\">" + status + "</span> " + EscapeHtml(e.method) + " " +
+                  EscapeHtml(e.url) + " <span class=\"ms\">" + std::to_string(e.duration_ms) + " ms</span></summary>";
   h += "<div class=\"pair\"><div><h4>Request</h4>" + HeadersPre(e.request_headers) + BodyPre(e.request_body) + "</div>";
   h += "<div><h4>Response";
   if (e.status != 0) {

@@ -18,9 +18,9 @@
 namespace okta::check {
 
 struct RenderOptions {
-  bool show_secrets = false;          // keep Authorization values and `secrets` as they are
-  std::vector<std::string> secrets;   // masked as "***" wherever they appear (empty strings are ignored)
-  std::string version = "dev";        // the okta-sandbox version (HAR creator, HTML footer)
+  bool show_secrets = false;         // keep Authorization values and `secrets` as they are
+  std::vector<std::string> secrets;  // masked as "***" wherever they appear (empty strings are ignored)
+  std::string version = "dev";       // the okta-sandbox version (HAR creator, HTML footer)
 };
 
 // Counts of a report by verdict.
@@ -48,8 +48,8 @@ std::string SummaryLine(const CheckReport& report);
 // failure, indented: the request (method and URL), the server's answer
 // (status and body trimmed to 300 characters), "Okta admin would see: …" and
 // the explanation; under a warning the explanation; a skipped check names
-// why. Then the summary line, "N skipped" when any were, and what the run
-// left behind on the server. Ends with a newline.
+// why. Then the summary line, "N skipped", and what the run left behind on
+// the server (a count and the first five). Ends with a newline.
 std::string TextReport(const CheckReport& report, const RenderOptions& options = {});
 
 // {"targetUrl","started","finished","summary":{"passed","failed","warnings",

@@ -202,8 +202,9 @@ TEST_CASE("text: one line per check with its mark, failures indented, the summar
   // Trimmed to 300 characters of the body, marked as cut.
   std::string answer_body = lines[3].substr(std::string("    answer  : 400 Bad Request ").size());
   CHECK(answer_body.size() == 300 + std::string("…").size());
-  CHECK(lines[4] == "    Okta admin would see: Automatic provisioning of user Ada Lovelace to app Check failed: Error "
-                    "while creating user");
+  CHECK(lines[4] ==
+        "    Okta admin would see: Automatic provisioning of user Ada Lovelace to app Check failed: Error "
+        "while creating user");
   CHECK((Contains(lines[5], "why") && Contains(lines[5], "no \"id\"")));
   CHECK(lines[6].rfind("⚠ robustness.content_type", 0) == 0);
   CHECK(Contains(lines[7], "Okta parses them anyway"));
@@ -214,9 +215,33 @@ TEST_CASE("text: one line per check with its mark, failures indented, the summar
   CHECK(Contains(text, "\n2 failed") == false);
   CHECK(Contains(text, "\n1 passed, 2 failed, 1 warnings\n1 skipped\n"));
   CHECK(okta::check::SummaryLine(SampleReport()) == "1 passed, 2 failed, 1 warnings");
-  CHECK(Contains(text, "Left behind on the server (1):\n  - user okta-check-1a2b-ada@example.com (id 42, deactivated)\n"));
+  CHECK(Contains(text,
+                 "Left behind on the server: 1 (1 users, 0 groups)\n"
+                 "  - user okta-check-1a2b-ada@example.com (id 42, deactivated)\n"));
   // The id column is aligned.
   CHECK(lines[0].find("Test Connector") == lines[6].find("Answers carry"));
+}
+
+TEST_CASE("text: a long left-behind list is cut after five, with the count", "[check_output]") {
+  CheckReport r;
+  for (int i = 0; i < 8; ++i) r.left_behind.push_back("user u" + std::to_string(i));
+  r.left_behind.push_back("group g");
+  std::string text = okta::check::TextReport(r);
+  CHECK(Contains(text, "Left behind on the server: 9 (8 users, 1 groups)\n  - user u0\n"));
+  CHECK(Contains(text, "  - user u4\n  … and 4 more (every one in --json and --html)\n"));
+  CHECK_FALSE(Contains(text, "u5"));
+}
+
+TEST_CASE("text: a skipped check says why once", "[check_output]") {
+  CheckReport r;
+  CheckResult c;
+  c.id = "users.update.aiw_put";
+  c.title = "Profile update";
+  c.verdict = Verdict::kSkip;
+  c.explanation = "Skipped: needs users.create.aiw_put, which failed.";
+  r.results.push_back(c);
+  CHECK(Lines(okta::check::TextReport(r))[0] ==
+        "- users.update.aiw_put  Profile update (Skipped: needs users.create.aiw_put, which failed.)");
 }
 
 TEST_CASE("text: a profile already in the id is not repeated; nothing left behind is said", "[check_output]") {
