@@ -28,6 +28,7 @@ struct Defects {
   bool refuse_member_filter_path = false;   // remove path members[value eq …] → 400
   bool plus_in_filter_500 = false;          // a '+' in a filter value → 500
   bool plain_401 = false;                   // 401 with a text body, not a SCIM error
+  bool user_puts_time_out = false;          // PUT /Users/{id} never answers (the sender's "Read timed out")
   int rate_limited_creates = 0;             // the first N POST /Users answer 429 (not a defect by itself)
   std::string retry_after;                  // their Retry-After header ("" = none)
 };
@@ -76,6 +77,11 @@ class BrokenScim final : public okta::ScimSender {
     }
     auto body = core::ParseJson(req.body);
     if (!body.ok() || !body->is_object()) return Error(400, "body is not JSON");
+    if (req.method == "PUT" && users && d_.user_puts_time_out) {
+      okta::ScimExchange ex;
+      ex.error = "Read timed out";
+      return ex;
+    }
     if (req.method == "PUT") return Put(it->second, *body);
     if (req.method == "PATCH") return Patch(it->second, *body);
     return Error(405, "method not allowed");
