@@ -4,7 +4,8 @@
 # every check passes (exit 0, "0 failed"), the reports are written with the
 # token masked, --json is machine output, --show-secrets keeps the token,
 # usage errors exit 2, and a server without group provisioning fails with
-# exit 1 and the task message an Okta admin would see.
+# exit 1 and the task message an Okta admin would see. Then the console's
+# POST /sandbox/check on `up`: it runs, masks the token, and is same-origin only.
 set -euo pipefail
 bin="$1"
 work=$(mktemp -d)
@@ -82,6 +83,28 @@ check "the failure names the request" "grep -q '    request : POST $base/Groups'
 check "the failure shows the answer" "grep -q '    answer  : 503' '$work/bad.txt'"
 check "the failure shows Okta's task message" "grep -q '    Okta admin would see: Failed on pushing group' '$work/bad.txt'"
 check "the summary counts it" "grep -Eq '^[0-9]+ passed, 1 failed, [0-9]+ warnings$' '$work/bad.txt'"
+stop
+
+# The console's endpoint: POST /sandbox/check on the mock Okta of `up`, same-origin only.
+"$bin" up --in-memory --okta-port 0 --scim-port 0 --encryption-port 0 > "$work/up.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "Bearer (secret token)" "$work/up.txt" 2>/dev/null && break; sleep 0.1; done
+org=$(sed -n 's/.*Org URL *: \(.*\)$/\1/p' "$work/up.txt")
+scim=$(sed -n 's/.*SCIM connector base URL : \(.*\)$/\1/p' "$work/up.txt")
+scim_token=$(sed -n 's/.*Bearer (secret token) *: \(.*\)$/\1/p' "$work/up.txt")
+code=$(curl -s -o "$work/route.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d "{\"url\":\"$scim\",\"token\":\"$scim_token\",\"only\":\"connector,users.create\"}" "$org/sandbox/check")
+check "POST /sandbox/check runs the checks" "[ '$code' = 200 ] && grep -q '\"failed\":0' '$work/route.json'"
+check "its report masks the token" "! grep -q '$scim_token' '$work/route.json' && grep -q 'Bearer \*\*\*' '$work/route.json'"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d "{\"url\":\"$scim\"}" "$org/sandbox/check")
+check "a text/plain POST (what a cross-site form can send) is refused" "[ '$code' = 415 ]"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' -H 'Content-Type: application/json' \
+  -d '{}' "$org/sandbox/check")
+check "a foreign Origin is refused" "[ '$code' = 403 ]"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: rebound.example:7010' -H 'Content-Type: application/json' \
+  -d '{}' "$org/sandbox/check")
+check "a foreign Host (DNS rebinding) is refused" "[ '$code' = 403 ]"
+check "no CORS header is sent" "! curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d '{}' '$org/sandbox/check' | grep -qi 'access-control-allow-origin'"
 stop
 
 echo "cli check: $pass passed, $fail failed"
