@@ -32,6 +32,10 @@ void RunConnector(CheckContext& c, CheckResult& r, bool import_groups) {
          "8).";
   } else if (const Exchange* x = LastFailing(r)) {
     e += " " + Brief(*x, c.opts.base_url) + ".";
+    if (x->status == 401 || x->status == 403) e += " Check the token (or --auth basic/verbatim and the credentials).";
+    if (import_groups && x->status != 401 && x->status != 403) {
+      e += " A server without groups fails here; run with --no-groups to check users only.";
+    }
   }
   Fail(r, e, message);
 }

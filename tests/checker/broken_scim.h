@@ -28,6 +28,7 @@ struct Defects {
   bool refuse_member_filter_path = false;   // remove path members[value eq …] → 400
   bool plus_in_filter_500 = false;          // a '+' in a filter value → 500
   bool plain_401 = false;                   // 401 with a text body, not a SCIM error
+  bool no_groups = false;                   // no /Groups endpoint at all (404)
   bool user_puts_time_out = false;          // PUT /Users/{id} never answers (the sender's "Read timed out")
   int rate_limited_creates = 0;             // the first N POST /Users answer 429 (not a defect by itself)
   std::string retry_after;                  // their Retry-After header ("" = none)
@@ -54,7 +55,7 @@ class BrokenScim final : public okta::ScimSender {
       return ex;
     }
     bool users = req.path.rfind("/Users", 0) == 0, groups = req.path.rfind("/Groups", 0) == 0;
-    if (!users && !groups) return Error(404, "no such endpoint");
+    if ((!users && !groups) || (groups && d_.no_groups)) return Error(404, "no such endpoint");
     size_t n = users ? 6 : 7;
     std::string id = req.path.size() > n + 1 ? req.path.substr(n + 1) : "";
     if (id.empty() && req.method == "GET") return List(users, Params(req.query));

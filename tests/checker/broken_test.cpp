@@ -243,3 +243,21 @@ TEST_CASE("the unique identifier field email: lookups filter on email and still 
   }
   CHECK(email_lookup);
 }
+
+TEST_CASE(
+    "a server without groups: the connector check with Import Groups fails and says --no-groups; group checks skip",
+    "[checker][broken]") {
+  Defects d;
+  d.no_groups = true;
+  BrokenScim server(d);
+  CheckReport report = Run(server);
+  INFO(Dump(report));
+  CHECK(WithVerdict(report, Verdict::kFail) == std::set<std::string>{"connector.import_groups"});
+  CHECK(Result(report, "connector.import_groups")->explanation.find("--no-groups") != std::string::npos);
+  for (const auto& r : report.results) {
+    if (r.group == "groups" || r.id == "import.groups") CHECK(r.verdict == Verdict::kSkip);
+  }
+  CheckReport users_only = Run(server, [](CheckOptions& o) { o.groups = false; });
+  INFO(Dump(users_only));
+  CHECK(users_only.failed() == 0);
+}
