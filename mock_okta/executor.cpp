@@ -106,7 +106,9 @@ Json TrafficRecord(const Job* job, const std::string& app_id, const std::string&
 ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {
   auto started = clock_.Now();
   ScimExchange ex = sender_.Send(in.app.prov.base_url, step.request, in.app.prov.timeout_ms);
-  org_.AddTraffic(TrafficRecord(&in.job, in.app.id, step.what, step.request, ex, started, in.app.prov.base_url));
+  // The record is built on the store's writing thread, off this worker's path.
+  org_.AddTrafficLater([job = in.job, app_id = in.app.id, what = step.what, req = step.request, ex, started,
+                        base = in.app.prov.base_url] { return TrafficRecord(&job, app_id, what, req, ex, started, base); });
   return ex;
 }
 

@@ -61,6 +61,16 @@ std::string Encode(const T& t) {
 core::Result<std::unique_ptr<OktaStore>> OktaStore::Open(const std::string& path) {
   auto pool = core::DbPool::Open(path, Migrations());
   if (!pool.ok()) return pool.error();
+  if (!(*pool)->in_memory()) {
+    // Checkpoints run on the store's writing thread (FlushLoop), not inside
+    // whichever write happens to cross SQLite's threshold: a provisioning
+    // worker never waits for one. The WAL is truncated back to 64 MB.
+    auto st = (*pool)->Write([](core::Db& db) {
+      auto s = db.Exec("PRAGMA wal_autocheckpoint=0");
+      return s.ok() ? db.Exec("PRAGMA journal_size_limit=67108864") : s;
+    });
+    if (!st.ok()) return st.error();
+  }
   return std::unique_ptr<OktaStore>(new OktaStore(std::move(*pool)));
 }
 
@@ -304,23 +314,31 @@ OktaStore::~OktaStore() {
   if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
 }
 
-void OktaStore::Append(const char* table, std::string data) {
+void OktaStore::Append(const char* table, std::function<std::string()> make) {
   bool many;
   {
     std::lock_guard<std::mutex> lk(append_mu_);
-    pending_.push_back({table, std::move(data)});
+    pending_.push_back({table, std::move(make)});
     many = pending_.size() >= 512;
   }
   if (many) append_cv_.notify_one();
 }
 
 void OktaStore::FlushLoop() {
+  auto next_checkpoint = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lk(append_mu_);
   while (!stop_) {
     append_cv_.wait_for(lk, std::chrono::milliseconds(50), [this] { return stop_ || pending_.size() >= 512; });
     if (stop_) break;
     lk.unlock();
     if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
+    if (!pool_->in_memory() && std::chrono::steady_clock::now() >= next_checkpoint) {
+      // PASSIVE, from a read connection: copies what no reader still needs
+      // into the database without taking the write lock.
+      auto st = pool_->Read([](core::Db& db) { return db.Exec("PRAGMA wal_checkpoint(PASSIVE)"); });
+      if (!st.ok()) spdlog::warn("mock_okta: checkpoint failed: {}", st.error().detail);
+      next_checkpoint = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    }
     lk.lock();
   }
 }
@@ -339,7 +357,7 @@ Status OktaStore::FlushAppends() {
     for (const auto& a : batch) {
       auto st = db.Prepare(std::string("INSERT INTO ") + a.table + " (data) VALUES (?)");
       if (!st.ok()) return st.error();
-      (*st)->Bind(1, a.data);
+      (*st)->Bind(1, a.make());
       if (auto s = (*st)->Exec(); !s.ok()) return s;
     }
     return tx.Commit();
@@ -347,15 +365,18 @@ Status OktaStore::FlushAppends() {
 }
 
 Status OktaStore::AddLog(const Json& event) {
-  Append("logs", core::DumpCompact(event));
+  Append("logs", [event] { return core::DumpCompact(event); });
   return Status::Ok();
+}
+void OktaStore::AddTrafficLater(std::function<Json()> make) {
+  Append("traffic", [make = std::move(make)] { return core::DumpCompact(make()); });
 }
 std::vector<std::pair<int64_t, Json>> OktaStore::ListLogs(int64_t after_seq, int limit) {
   if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
   return ParseRows(List("logs", nullptr, "", after_seq, limit));
 }
 Status OktaStore::AddTraffic(const Json& record) {
-  Append("traffic", core::DumpCompact(record));
+  Append("traffic", [record] { return core::DumpCompact(record); });
   return Status::Ok();
 }
 std::vector<std::pair<int64_t, Json>> OktaStore::ListTraffic(int64_t after_seq, int limit) {

@@ -86,6 +86,9 @@ class OktaStore {
   // the last moments of log and traffic (this is a mock; see docs). A failed
   // batch write is reported to the process log.
   core::Status AddLog(const core::Json& event);
+  // Appends the record `make` returns; `make` runs later on the writing
+  // thread, so building a large record costs the caller nothing.
+  void AddTrafficLater(std::function<core::Json()> make);
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
   core::Status AddTraffic(const core::Json& record);
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
@@ -100,9 +103,9 @@ class OktaStore {
   explicit OktaStore(std::unique_ptr<core::DbPool> pool);
   struct Appended {
     const char* table;  // "logs" or "traffic"
-    std::string data;
+    std::function<std::string()> make;  // the row's JSON text
   };
-  void Append(const char* table, std::string data);
+  void Append(const char* table, std::function<std::string()> make);
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);

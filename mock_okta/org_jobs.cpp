@@ -165,6 +165,8 @@ void Org::AddTraffic(const Json& record) {
   if (auto s = store_.AddTraffic(record); !s.ok()) spdlog::error("mock_okta: traffic write failed: {}", s.error().detail);
 }
 
+void Org::AddTrafficLater(std::function<Json()> make) { store_.AddTrafficLater(std::move(make)); }
+
 core::Status Org::OpenTask(const Job& job, const std::string& message, const std::string& failure, const Job& retry) {
   std::lock_guard<std::mutex> lk(mu_);
   Task t;
