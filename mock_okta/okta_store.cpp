@@ -1,5 +1,7 @@
 #include "mock_okta/okta_store.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 
 namespace okta {
@@ -214,16 +216,45 @@ std::vector<std::string> OktaStore::ListGroupIdsOfUser(const std::string& u) {
 }
 
 // ---- apps ----
-Status OktaStore::PutApp(const App& a) { return Put("apps", a.id, "", a.name, Encode(a)); }
+// Every provisioning job reads its app: decoded apps are kept in memory and
+// dropped whenever the app is written (or a batch is rolled back).
+Status OktaStore::PutApp(const App& a) {
+  ForgetApps(a.id);
+  Status s = Put("apps", a.id, "", a.name, Encode(a));
+  ForgetApps(a.id);
+  return s;
+}
 std::optional<App> OktaStore::LookupApp(const std::string& id) {
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lk(apps_mu_);
+    if (auto it = apps_.find(id); it != apps_.end()) return it->second;
+    epoch = apps_epoch_;
+  }
   auto v = DecodeAll<App>(List("apps", "k1", id, 0, 1));
   if (v.empty()) return std::nullopt;
+  std::lock_guard<std::mutex> lk(apps_mu_);
+  if (epoch == apps_epoch_) apps_.emplace(id, v[0]);  // no write since the read began
   return v[0];
+}
+void OktaStore::ForgetApps(const std::string& id) {
+  std::lock_guard<std::mutex> lk(apps_mu_);
+  ++apps_epoch_;
+  if (id.empty()) {
+    apps_.clear();
+  } else {
+    apps_.erase(id);
+  }
 }
 std::vector<App> OktaStore::ListApps(int64_t after_seq, int limit) {
   return DecodeAll<App>(List("apps", nullptr, "", after_seq, limit));
 }
-Status OktaStore::DeleteApp(const std::string& id) { return Delete("apps", id, ""); }
+Status OktaStore::DeleteApp(const std::string& id) {
+  ForgetApps(id);
+  Status s = Delete("apps", id, "");
+  ForgetApps(id);
+  return s;
+}
 
 // ---- app users: k1 = app, k2 = user, x = app ----
 Status OktaStore::PutAppUser(const AppUser& au) { return Put("app_users", au.app_id, au.user_id, au.app_id, Encode(au)); }
@@ -275,6 +306,7 @@ Status OktaStore::PutTask(const Task& t) { return Put("tasks", t.id, "", t.app_i
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
 Status OktaStore::ResetAll() {
   if (auto s = FlushAppends(); !s.ok()) return s;
+  ForgetApps("");
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
@@ -351,14 +383,19 @@ Status OktaStore::FlushAppends() {
     batch.swap(pending_);
   }
   if (batch.empty()) return Status::Ok();
+  // The rows' text is made before the write lock is taken, so a directory
+  // write (a worker linking a user) waits only for the inserts themselves.
+  std::vector<std::pair<const char*, std::string>> rows;
+  rows.reserve(batch.size());
+  for (auto& a : batch) rows.emplace_back(a.table, a.make());
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
-    for (const auto& a : batch) {
-      auto st = db.Prepare(std::string("INSERT INTO ") + a.table + " (data) VALUES (?)");
-      if (!st.ok()) return st.error();
-      (*st)->Bind(1, a.make());
-      if (auto s = (*st)->Exec(); !s.ok()) return s;
+    for (const auto& [table, text] : rows) {
+      auto stmt = db.Prepare(std::string("INSERT INTO ") + table + " (data) VALUES (?)");
+      if (!stmt.ok()) return stmt.error();
+      (*stmt)->Bind(1, text);
+      if (auto s = (*stmt)->Exec(); !s.ok()) return s;
     }
     return tx.Commit();
   });
@@ -397,6 +434,7 @@ Status OktaStore::Batch(const std::function<Status()>& body) {
     });
     if (!committed.ok()) return committed;
   } catch (const Abort&) {
+    ForgetApps("");  // an app written in the batch was rolled back
     return result;
   }
   return result;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,7 @@ class OktaStore {
     std::function<std::string()> make;  // the row's JSON text
   };
   void Append(const char* table, std::function<std::string()> make);
+  void ForgetApps(const std::string& id);  // "" = all
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);
@@ -120,6 +122,9 @@ class OktaStore {
   std::condition_variable append_cv_;
   std::vector<Appended> pending_;
   bool stop_ = false;
+  std::mutex apps_mu_;  // guards apps_ and apps_epoch_
+  std::unordered_map<std::string, App> apps_;
+  uint64_t apps_epoch_ = 0;  // bumped by every app write, so a read that raced one is not cached
   std::mutex flush_mu_;  // one flush at a time, so rows keep the append order
   std::thread flusher_;
 };

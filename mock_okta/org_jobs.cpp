@@ -110,6 +110,7 @@ core::Status Org::ApplyUserEffect(const Job& job, const Effect& e) {
   if (e.kind != Effect::Kind::kUserProvisioned) return core::Status::Ok();
   // Group Push references provisioned users only: now that this one is
   // linked, pushed groups it belongs to get a membership update.
+  if (store_.ListGroupPushes(job.app_id).empty()) return core::Status::Ok();  // the app pushes no group
   for (const auto& gid : store_.ListGroupIdsOfUser(job.user_id)) {
     for (const auto& mp : store_.ListGroupPushesOfGroup(gid)) {
       if (mp.app_id != job.app_id || mp.status != "ACTIVE" || mp.target_group_id.empty()) continue;
