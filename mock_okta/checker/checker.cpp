@@ -50,9 +50,9 @@ std::vector<CheckDef> BuildTable() {
       {"import.users", "import", false, false, "Import users: pages of 100 by startIndex until totalResults", kDoc, {conn}, ImportUsers},
       {"import.groups", "import", false, true, "Import groups: pages of 100 by startIndex until totalResults", kDoc, {"connector.import_groups"}, ImportGroups},
       {"robustness.unknown_attributes", "robustness", false, false, "Creates carrying title, phoneNumbers and the enterprise extension are accepted", kObs, {"spec.create"}, RobustUnknownAttributes},
-      {"robustness.content_type", "robustness", false, false, "Answers carry a JSON Content-Type", kObs, {}, RobustContentType},
-      {"robustness.error_bodies", "robustness", false, false, "Error answers carry a SCIM error body with a detail", kDoc, {}, RobustErrorBodies},
-      {"robustness.rate_limit", "robustness", false, false, "HTTP 429 answers carry an integer Retry-After", kDoc, {}, RobustRateLimit},
+      {"robustness.content_type", "robustness", false, false, "Answers carry a JSON Content-Type", kObs, {conn}, RobustContentType},
+      {"robustness.error_bodies", "robustness", false, false, "Error answers carry a SCIM error body with a detail", kDoc, {conn}, RobustErrorBodies},
+      {"robustness.rate_limit", "robustness", false, false, "HTTP 429 answers carry an integer Retry-After", kDoc, {conn}, RobustRateLimit},
       {"robustness.timeouts", "robustness", false, false, "Every answer comes within Okta's timeout", kDoc, {}, RobustTimeouts},
   };
 }

@@ -190,6 +190,11 @@ TEST_CASE("unreachable server: the connector fails, everything depending on it i
   CHECK(WithVerdict(report, Verdict::kFail) == std::set<std::string>{"connector.test"});
   CHECK(Result(report, "connector.test")->task_message.find("Error authenticating") != std::string::npos);
   CHECK(Result(report, "users.create.aiw_put")->verdict == Verdict::kSkip);
+  // With nothing answered, the answer-shape checks have nothing to judge: skipped, not passed.
+  for (const char* id : {"robustness.content_type", "robustness.error_bodies", "robustness.rate_limit"}) {
+    INFO(id);
+    CHECK(Result(report, id)->verdict == Verdict::kSkip);
+  }
 }
 
 TEST_CASE("options: a bad URL or profile is one failed result; --no-groups and one profile", "[checker][broken]") {
