@@ -41,9 +41,9 @@ void CheckContext::CleanupGroups(std::vector<std::string>& left) {
   for (const auto& [profile, mid] : mappings_) {
     auto m = org_->GetGroupPush(AppId(profile), mid);
     if (!m.ok()) continue;  // a check deleted it already
-    (void)org_->SetGroupPushStatus(AppId(profile), mid, false);
+    Logged(org_->SetGroupPushStatus(AppId(profile), mid, false), "SetGroupPushStatus");
     if (m->target_group_id.empty()) {
-      (void)org_->DeleteGroupPush(AppId(profile), mid, false);
+      Logged(org_->DeleteGroupPush(AppId(profile), mid, false), "DeleteGroupPush");
       continue;
     }
     if (auto s = org_->DeleteGroupPush(AppId(profile), mid, true); !s.ok()) {
@@ -72,7 +72,7 @@ void CheckContext::CleanupUsers(std::vector<std::string>& left) {
       continue;
     }
     if (au->status != AppUserStatus::kDeprovisioned) {
-      (void)org_->UnassignUser(AppId(profile), uid);
+      Logged(org_->UnassignUser(AppId(profile), uid), "UnassignUser");
       Settle();
       auto tasks = NewTasks();
       if (!tasks.empty()) {

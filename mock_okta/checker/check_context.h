@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "core/json_util.h"
+#include "core/log.h"
 #include "core/result.h"
 #include "mock_okta/checker/check_report.h"
 #include "mock_okta/checker/checker.h"
@@ -28,6 +29,15 @@
 #include "mock_okta/scim_client.h"
 
 namespace okta::check {
+
+// An org action a check takes (assign, update, unassign, …). The check judges
+// its outcome from the traffic and state it inspects afterwards; a failure of
+// the action itself is written to the process log, never dropped silently.
+template <class R>
+void Logged(const R& r, const char* what) {
+  if (!r.ok()) spdlog::warn("check: {} failed: {}", what, r.error().detail);
+}
+
 
 // Wraps the real sender: every exchange is appended to the run's list and to
 // the running check's list; a check may cap its number of requests (a paging

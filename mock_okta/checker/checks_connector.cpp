@@ -18,10 +18,10 @@ void RunConnector(CheckContext& c, CheckResult& r, bool import_groups) {
   if (import_groups) {
     Provisioning on = before;
     on.import_groups = true;
-    (void)c.SetProv(profile, on);
+    Logged(c.SetProv(profile, on), "SetProv");
   }
   Json res = c.engine().TestConnector(c.AppId(profile));
-  if (import_groups) (void)c.SetProv(profile, before);
+  if (import_groups) Logged(c.SetProv(profile, before), "SetProv");
   if (res.value("status", "") == "SUCCESS") return;
   std::string message = res.value("message", "");
   std::string e = std::string("Okta's Test Connector Configuration (GET /Users?startIndex=1&count=2") +
@@ -86,13 +86,13 @@ void ImportImpl(CheckContext& c, CheckResult& r, bool groups) {
   Provisioning on = before;
   on.import_users = !groups;
   on.import_groups = groups;
-  (void)c.SetProv(profile, on);
+  Logged(c.SetProv(profile, on), "SetProv");
   c.sender.Begin(&r.exchanges, kMaxPages);
-  (void)c.org().ImportNow(c.AppId(profile));
+  Logged(c.org().ImportNow(c.AppId(profile)), "ImportNow");
   c.Settle();
   bool capped = c.sender.limit_hit();
   c.sender.Begin(&r.exchanges);
-  (void)c.SetProv(profile, before);
+  Logged(c.SetProv(profile, before), "SetProv");
   auto tasks = c.NewTasks();
   std::string path = groups ? "/Groups" : "/Users";
   if (const Exchange* e = RepeatedPage(r, path)) {

@@ -150,8 +150,8 @@ void GroupMembers(CheckContext& c, CheckResult& r) {
   auto s = PushedGroup(c, r, "members", 3, 2);
   if (!s) return;
   auto gid = s->pushed.group_id;
-  (void)c.org().AddGroupMember(gid, s->users[2].uid);
-  (void)c.org().RemoveGroupMember(gid, s->users[0].uid);
+  Logged(c.org().AddGroupMember(gid, s->users[2].uid), "AddGroupMember");
+  Logged(c.org().RemoveGroupMember(gid, s->users[0].uid), "RemoveGroupMember");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) return FailFromTasks(r, tasks, MembersWhat(r), c.opts.base_url);
@@ -178,7 +178,7 @@ void GroupRename(CheckContext& c, CheckResult& r) {
   auto s = PushedGroup(c, r, "rename", 1, 1);
   if (!s) return;
   std::string name = c.prefix + "group-renamed-" + Short(r.profile);
-  (void)c.org().UpdateGroup(s->pushed.group_id, name, "created by okta-sandbox check");
+  Logged(c.org().UpdateGroup(s->pushed.group_id, name, "created by okta-sandbox check"), "UpdateGroup");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
@@ -199,7 +199,7 @@ void GroupRename(CheckContext& c, CheckResult& r) {
 void GroupPushNow(CheckContext& c, CheckResult& r) {
   auto s = PushedGroup(c, r, "pushnow", 2, 2);
   if (!s) return;
-  (void)c.org().PushNow(c.AppId(r.profile), s->pushed.mapping_id);
+  Logged(c.org().PushNow(c.AppId(r.profile), s->pushed.mapping_id), "PushNow");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
@@ -214,8 +214,8 @@ void GroupPushNow(CheckContext& c, CheckResult& r) {
 void GroupDelete(CheckContext& c, CheckResult& r) {
   auto s = PushedGroup(c, r, "delete", 1, 1);
   if (!s) return;
-  (void)c.org().SetGroupPushStatus(c.AppId(r.profile), s->pushed.mapping_id, false);
-  (void)c.org().DeleteGroupPush(c.AppId(r.profile), s->pushed.mapping_id, true);
+  Logged(c.org().SetGroupPushStatus(c.AppId(r.profile), s->pushed.mapping_id, false), "SetGroupPushStatus");
+  Logged(c.org().DeleteGroupPush(c.AppId(r.profile), s->pushed.mapping_id, true), "DeleteGroupPush");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {

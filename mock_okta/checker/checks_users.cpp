@@ -18,7 +18,7 @@ std::vector<Task> AssignNew(CheckContext& c, const std::string& profile, const s
   auto u = c.NewUser(login, first, last);
   if (!u.ok()) return {};
   *uid = *u;
-  (void)c.Assign(profile, *uid);
+  Logged(c.Assign(profile, *uid), "Assign");
   c.Settle();
   return c.NewTasks();
 }
@@ -145,7 +145,7 @@ void UserUpdate(CheckContext& c, CheckResult& r) {
   std::string why;
   auto p = c.Provision(r.profile, "update-" + Short(r.profile), &why);
   if (!p) return Skip(r, "Setup failed: could not provision a user: " + why);
-  (void)c.org().UpdateUser(p->uid, Json{{"lastName", "Updated"}}, true, std::nullopt);
+  Logged(c.org().UpdateUser(p->uid, Json{{"lastName", "Updated"}}, true, std::nullopt), "UpdateUser");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
@@ -172,7 +172,7 @@ void UserDeactivate(CheckContext& c, CheckResult& r) {
   std::string why;
   auto p = c.Provision(r.profile, "deactivate-" + Short(r.profile), &why);
   if (!p) return Skip(r, "Setup failed: could not provision a user: " + why);
-  (void)c.org().UnassignUser(c.AppId(r.profile), p->uid);
+  Logged(c.org().UnassignUser(c.AppId(r.profile), p->uid), "UnassignUser");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
@@ -199,10 +199,10 @@ void UserReactivate(CheckContext& c, CheckResult& r) {
   std::string why;
   auto p = c.Provision(r.profile, "reactivate-" + Short(r.profile), &why);
   if (!p) return Skip(r, "Setup failed: could not provision a user: " + why);
-  (void)c.org().UnassignUser(c.AppId(r.profile), p->uid);
+  Logged(c.org().UnassignUser(c.AppId(r.profile), p->uid), "UnassignUser");
   c.Settle();
   if (auto t = c.NewTasks(); !t.empty()) return Skip(r, "Setup failed: the deactivation failed: " + t.back().message);
-  (void)c.Assign(r.profile, p->uid);
+  Logged(c.Assign(r.profile, p->uid), "Assign");
   c.Settle();
   auto tasks = c.NewTasks();
   auto au = c.AppUserOf(r.profile, p->uid);
@@ -225,7 +225,7 @@ void UserPassword(CheckContext& c, CheckResult& r) {
   std::string why;
   auto p = c.Provision(r.profile, "password-" + Short(r.profile), &why);
   if (!p) return Skip(r, "Setup failed: could not provision a user: " + why);
-  (void)c.org().UpdateUser(p->uid, Json::object(), true, std::string("Chk-New-Passw0rd-2"));
+  Logged(c.org().UpdateUser(p->uid, Json::object(), true, std::string("Chk-New-Passw0rd-2")), "UpdateUser");
   c.Settle();
   auto tasks = c.NewTasks();
   if (!tasks.empty()) {
@@ -254,7 +254,7 @@ void UserConflict(CheckContext& c, CheckResult& r) {
       if (raced.empty()) raced = "-";
     }
   });
-  (void)c.Assign(profile, *uid);
+  Logged(c.Assign(profile, *uid), "Assign");
   c.Settle();
   c.sender.SetHook(nullptr);
   auto tasks = c.NewTasks();
