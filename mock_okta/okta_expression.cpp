@@ -13,6 +13,8 @@ namespace {
 class ExprParser {
  public:
   ExprParser(std::string_view text, const AttrCheck& check) : s_(text), check_(check) {}
+  static constexpr int kMaxDepth = 32;    // nested parentheses
+  static constexpr int kMaxTerms = 256;   // comparisons in one expression
 
   core::Result<OktaExprPtr> Parse() {
     auto e = Or();
@@ -75,14 +77,19 @@ class ExprParser {
   OktaExprPtr Factor() {
     SkipSpace();
     if (pos_ < s_.size() && s_[pos_] == '(') {
+      // Nesting and length are bounded so that neither this recursion nor
+      // the evaluation and destruction of the tree can exhaust the stack.
+      if (++depth_ > kMaxDepth) return Fail("expression nests deeper than " + std::to_string(kMaxDepth) + " levels");
       ++pos_;
       auto e = Or();
       if (!e) return nullptr;
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ')') return Fail("missing ')'");
       ++pos_;
+      --depth_;
       return e;
     }
+    if (++terms_ > kMaxTerms) return Fail("expression has more than " + std::to_string(kMaxTerms) + " comparisons");
     return Comparison();
   }
   OktaExprPtr Comparison() {
@@ -123,6 +130,8 @@ class ExprParser {
   const AttrCheck& check_;
   size_t pos_ = 0;
   std::string err_;
+  int depth_ = 0;
+  int terms_ = 0;
 };
 
 }  // namespace

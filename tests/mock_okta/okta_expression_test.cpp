@@ -248,3 +248,29 @@ TEST_CASE("Okta's attribute policies for users search, users filter and apps fil
   CHECK(ParseError(R"(profile.login sw "a")", UserFilterable) == "unsupported: profile.login sw");
   CHECK(ParseError(R"(label sw "A")", AppFilterable) == "unsupported: label sw");
 }
+
+TEST_CASE("nesting and length are bounded with a clear error instead of exhausting the stack", "[okta_expression]") {
+  auto any = [](const std::string&, const std::string&) { return true; };
+  std::string deep;
+  for (int i = 0; i < 3000; ++i) deep += "(";
+  deep += "status eq \"ACTIVE\"";
+  for (int i = 0; i < 3000; ++i) deep += ")";
+  auto r = okta::ParseOktaExpression(deep, any);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == core::ErrorCode::kInvalidFilter);
+  CHECK(r.error().detail.find("nests deeper than 32") != std::string::npos);
+
+  std::string nested32;
+  for (int i = 0; i < 32; ++i) nested32 += "(";
+  nested32 += "status eq \"ACTIVE\"";
+  for (int i = 0; i < 32; ++i) nested32 += ")";
+  CHECK(okta::ParseOktaExpression(nested32, any).ok());
+
+  std::string wide = "status eq \"A\"";
+  for (int i = 1; i < 256; ++i) wide += " or status eq \"A\"";
+  CHECK(okta::ParseOktaExpression(wide, any).ok());
+  wide += " or status eq \"A\"";
+  auto too_wide = okta::ParseOktaExpression(wide, any);
+  REQUIRE_FALSE(too_wide.ok());
+  CHECK(too_wide.error().detail.find("more than 256 comparisons") != std::string::npos);
+}
