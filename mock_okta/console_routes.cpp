@@ -46,8 +46,20 @@ void RegisterConsoleRoutes(httplib::Server& s, const ConsoleContext& ctx) {
   // An org URL written with a trailing slash (as in the Okta SDK's README)
   // makes clients request "//api/v1/...": send them to the single-slash path
   // with 308, which keeps the method and body.
+  // The target is rebuilt from percent-encoded segments, so it always stays
+  // on this origin: "//%5Cevil.example/" goes to "/%5Cevil.example/", never
+  // to "/\evil.example/", which a browser would follow off site.
   auto collapse = [](const httplib::Request& req, httplib::Response& res) {
-    std::string target = "/" + std::string(req.matches[1]);
+    std::string rest = req.matches[1], target;
+    size_t from = 0;
+    while (from <= rest.size()) {
+      size_t slash = rest.find('/', from);
+      std::string segment = rest.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+      if (!segment.empty() || !target.empty()) target += "/" + core::UrlEncode(segment);
+      if (slash == std::string::npos) break;
+      from = slash + 1;
+    }
+    if (target.empty()) target = "/";
     std::string q;
     for (const auto& [k, v] : req.params) q += (q.empty() ? "?" : "&") + core::UrlEncode(k) + "=" + core::UrlEncode(v);
     res.status = 308;

@@ -4,6 +4,7 @@
 
 #include "mock_okta/okta_paging.h"
 #include "tests/mock_okta/harness.h"
+#include "tests/scim_server/raw_http.h"
 
 using namespace testing_okta;
 using core::Json;
@@ -377,4 +378,23 @@ TEST_CASE("the preset creates the NordPass-style app once", "[okta][api][preset]
   CHECK(s["importGroups"] == false);
   client.reset();
   okta.Stop();
+}
+
+TEST_CASE("a doubled slash redirects with 308 to the same origin, never to another host", "[okta][api][redirect]") {
+  Harness h;
+  auto ok = h.Call("GET", "//api/v1/users?limit=2");
+  CHECK(ok.status == 308);
+  CHECK(ok.headers.find("Location")->second == "/api/v1/users?limit=2");
+  // Raw bytes: httplib's client decodes Location, which would hide the difference.
+  for (const char* evil : {"//%5Cevil.example/", "///evil.example/", "//%5C%5Cevil.example/x"}) {
+    INFO(evil);
+    scimtest::RawConnection conn(h.okta().port());
+    auto r = conn.Send(std::string("GET ") + evil + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    REQUIRE(r.status == 308);
+    std::string location = r.header("location");
+    INFO(location);
+    CHECK(location.rfind("/", 0) == 0);
+    CHECK(location.rfind("//", 0) != 0);
+    CHECK(location.find('\\') == std::string::npos);
+  }
 }
