@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <sys/stat.h>
 #include <fstream>
 #include <iostream>
 
@@ -39,20 +40,50 @@ struct StorageOptions {
   bool in_memory = false;
 
   // The database path for `file` in the data folder (creating the folder), or ":memory:".
+  // The folder is the user's alone (0700) and so is the file (0600), also
+  // when they were made by an older version with looser modes.
   std::string PathFor(const std::string& file) const {
     if (in_memory) return ":memory:";
-    std::filesystem::create_directories(data_dir);
-    return (std::filesystem::path(data_dir) / file).string();
+    MakePrivateDir(data_dir);
+    auto path = std::filesystem::path(data_dir) / file;
+    MakePrivateFile(path);
+    return path.string();
+  }
+  static void MakePrivateDir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir);
+    std::error_code ec;
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  static void MakePrivateFile(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      fs::path p = path.string() + suffix;
+      if (fs::exists(p, ec)) fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    }
   }
 };
+
+// A service bound beyond loopback is reachable from the network: say what
+// that exposes (the tool has no accounts; its tokens are the only guard).
+void WarnIfExposed(const std::string& bind, const std::string& what) {
+  bool loopback = bind == "localhost" || bind == "::1" || bind == "[::1]" || bind.rfind("127.", 0) == 0;
+  if (loopback) return;
+  std::fprintf(stderr,
+               "warning: --bind %s makes %s reachable from other machines on the network, not only from this "
+               "one. This is a sandbox: bind to 127.0.0.1 unless you mean it.\n",
+               bind.c_str(), what.c_str());
+}
 
 // The mock Okta's API token: the given one, else the one kept in the data
 // folder, else a new one (kept there) -- so scripts and SDK configs keep working
 // across restarts. In memory: empty, and the mock makes a fresh one.
 std::string OktaTokenFor(const std::string& given, const StorageOptions& storage) {
   if (!given.empty() || storage.in_memory) return given;
-  std::filesystem::create_directories(storage.data_dir);
+  StorageOptions::MakePrivateDir(storage.data_dir);
   auto path = std::filesystem::path(storage.data_dir) / "okta-api-token";
+  StorageOptions::MakePrivateFile(path);
   std::string token;
   if (std::ifstream in(path); in) std::getline(in, token);
   if (token.empty()) {
@@ -111,6 +142,7 @@ int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
   config.group_provisioning = o.group_provisioning;
   config.group_patch_no_content = o.group_patch_response == "no-content";
   config.db_path = storage.PathFor("scim.db");
+  WarnIfExposed(o.bind, "the SCIM server (its users and groups, and its admin API, which has no token)");
   sigset_t signals = BlockStopSignals();
   scim::ScimServer server(config);
   auto port = server.Start();
@@ -139,6 +171,7 @@ struct EncryptionOptions {
 };
 
 int RunEncryption(const EncryptionOptions& o, const StorageOptions& storage) {
+  WarnIfExposed(o.bind, "the encryption service");
   encryption::Config config;
   config.bind = o.bind;
   config.port = o.port;
@@ -213,6 +246,7 @@ struct OktaOptions {
 };
 
 int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
+  WarnIfExposed(o.bind, "the mock Okta and its web console");
   okta::Config config;
   config.bind = o.bind;
   config.port = o.port;
@@ -287,6 +321,8 @@ void PrintUp(const app::Sandbox& sandbox, const StorageOptions& storage) {
 // the SCIM server uses the encryption service with group provisioning on,
 // and the mock Okta has the NordPass-style app pointing at the SCIM server.
 int RunUp(const UpOptions& o, const StorageOptions& storage) {
+  WarnIfExposed(o.bind, "the mock Okta and its web console, the SCIM server with its admin API (no token) and the "
+                        "encryption service");
   sigset_t signals = BlockStopSignals();
   app::SandboxConfig config;
   config.bind = o.bind;
@@ -486,6 +522,7 @@ int Dispatch(Cli& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::umask(S_IRWXG | S_IRWXO);  // every file the sandbox writes (databases, tokens, reports) is the user's alone
   CLI::App app{"okta-sandbox: the Okta -> SCIM provisioning flow on one machine (mock Okta, SCIM 2.0 server, "
                "encryption service stub), with no accounts and no network."};
   app.set_version_flag("--version", std::string("okta-sandbox ") + OKTA_SANDBOX_VERSION);
