@@ -25,6 +25,12 @@ Result<Json> ParseJson(std::string_view text, int max_depth) {
     auto p = what.find("] ");
     return Error{ErrorCode::kInvalidSyntax,
                  "malformed JSON: " + (p == std::string::npos ? what : what.substr(p + 2))};
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double (1e400): bad input, not a server fault.
+    std::string what = e.what();
+    auto p = what.find("] ");
+    return Error{ErrorCode::kInvalidSyntax,
+                 "malformed JSON: " + (p == std::string::npos ? what : what.substr(p + 2))};
   }
 }
 

@@ -33,3 +33,11 @@ TEST_CASE("case-insensitive key lookup", "[core][json]") {
   CHECK(FindKeyCi(j, "name") == nullptr);
   CHECK(KeyCi(j, "UserName") == "userName");
 }
+
+TEST_CASE("a number beyond a double is malformed input, not an exception", "[json]") {
+  auto r = core::ParseJson(R"({"a":1e400})");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == core::ErrorCode::kInvalidSyntax);
+  CHECK(r.error().detail.find("1e400") != std::string::npos);
+  CHECK(core::ParseJson(R"({"a":1e300})").ok());
+}

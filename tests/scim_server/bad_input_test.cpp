@@ -41,6 +41,7 @@ TEST_CASE("malformed, mistyped, huge, deep and unknown input is refused and chan
       {"not JSON", "POST", "/Users", "userName=a", 400, "invalidSyntax"},
       {"empty body", "POST", "/Users", "", 400, "invalidSyntax"},
       {"array body", "POST", "/Users", "[1,2]", 400, "invalidSyntax"},
+      {"number beyond a double", "POST", "/Users", R"({"userName":"big@example.com","x":1e400})", 400, "invalidSyntax"},
       {"wrong type: userName", "POST", "/Users", R"({"userName":42})", 400, "invalidValue"},
       {"wrong type: active", "PUT", "/Users/" + uid, R"({"userName":"keep.me@example.com","active":"yes"})", 400, "invalidValue"},
       {"wrong type: emails", "PUT", "/Users/" + uid, R"({"userName":"keep.me@example.com","emails":"a@b.c"})", 400, "invalidValue"},
