@@ -28,7 +28,19 @@ bool ApiCall::ParseExpression(const char* param, const AttrCheck& check, OktaExp
 httplib::Server::Handler Route(const RouteContext& ctx, ApiHandler h) {
   return [ctx, h](const httplib::Request& req, httplib::Response& res) {
     ApiCall call(ctx, req, res);
-    h(call);
+    try {
+      h(call);
+    } catch (const nlohmann::json::type_error& e) {
+      // A body field of the wrong JSON type ({"id":5}, an array for a
+      // string): the client's mistake, answered like any invalid value. One
+      // place for every handler, which read their bodies before they change
+      // anything.
+      std::string what = e.what();
+      auto p = what.find("] ");
+      call.SendError(core::MakeError(core::ErrorCode::kInvalidValue,
+                                     "request body: a field has the wrong type (" +
+                                         (p == std::string::npos ? what : what.substr(p + 2)) + ")"));
+    }
   };
 }
 

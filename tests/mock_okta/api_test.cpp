@@ -398,3 +398,19 @@ TEST_CASE("a doubled slash redirects with 308 to the same origin, never to anoth
     CHECK(location.find('\\') == std::string::npos);
   }
 }
+
+TEST_CASE("wrongly typed body fields get 400 E0000001, not a 500", "[okta][api][errors]") {
+  Harness h;
+  auto group = h.Call("POST", "/api/v1/groups", Json{{"profile", Json{{"name", 5}}}});
+  CHECK(group.status == 400);
+  CHECK(group.body["errorCode"] == "E0000001");
+  auto assign = h.Call("POST", "/api/v1/apps/" + h.app_id + "/users", Json{{"id", 5}});
+  CHECK(assign.status == 400);
+  CHECK(assign.body["errorCode"] == "E0000001");
+  auto array = h.Call("POST", "/api/v1/users?activate=true",
+                      Json{{"profile", Json{{"login", Json::array({"a"})}, {"email", "x@example.com"},
+                                            {"firstName", "X"}, {"lastName", "Y"}}}});
+  CHECK(array.status == 400);
+  // Nothing was created by the refused requests.
+  CHECK(h.Call("GET", "/api/v1/groups").body.size() == 0);
+}
