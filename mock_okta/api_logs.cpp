@@ -28,13 +28,23 @@ void ListLogs(ApiCall& c) {
   std::string since = c.Query("since");
   std::string until = c.Query("until");
   std::vector<LogRow> rows;
-  for (auto& [seq, e] : c.org().ListLogs(page.after, -1)) {
-    std::string published = e.value("published", "");
-    if (!want_type.empty() && e.value("eventType", "") != want_type) continue;
-    if (!since.empty() && published < since) continue;
-    if (!until.empty() && published >= until) continue;
-    rows.push_back({seq, e});
-    if (static_cast<int>(rows.size()) > page.limit) break;
+  // Read in chunks until the page (plus one, to know there is a next) is
+  // full: memory stays bounded however long the log is.
+  constexpr int kChunk = 1000;
+  int64_t cursor = page.after;
+  bool more = true;
+  while (more && static_cast<int>(rows.size()) <= page.limit) {
+    auto chunk = c.org().ListLogs(cursor, kChunk);
+    more = static_cast<int>(chunk.size()) == kChunk;
+    for (auto& [seq, e] : chunk) {
+      cursor = seq;
+      std::string published = e.value("published", "");
+      if (!want_type.empty() && e.value("eventType", "") != want_type) continue;
+      if (!since.empty() && published < since) continue;
+      if (!until.empty() && published >= until) continue;
+      rows.push_back({seq, std::move(e)});
+      if (static_cast<int>(rows.size()) > page.limit) break;
+    }
   }
   FinishPage(c.res(), c.req(), c.base() + "/api/v1/logs", page.limit, rows);
   Json a = Json::array();

@@ -64,6 +64,10 @@ struct Config {
   // Where SCIM requests go. Null: over HTTP (HttpScimSender). Tests may pass a
   // recording fake. Not owned; must outlive the mock.
   ScimSender* scim_sender = nullptr;
+  // Retention: the newest this many System Log events and traffic records
+  // are kept; older ones are deleted as new ones are written (0: keep all).
+  int64_t max_log_events = 100000;
+  int64_t max_traffic_records = 100000;
   // The web console's assets (app/ embeds them); empty: no console at "/".
   ConsoleAssetLookup console_assets;
   // The other services, for the console's same-origin proxies under

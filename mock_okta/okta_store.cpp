@@ -397,8 +397,21 @@ Status OktaStore::FlushAppends() {
       (*stmt)->Bind(1, text);
       if (auto s = (*stmt)->Exec(); !s.ok()) return s;
     }
+    for (auto [table, max] : {std::pair<const char*, int64_t>{"logs", max_logs_.load()}, {"traffic", max_traffic_.load()}}) {
+      if (max <= 0) continue;
+      auto stmt = db.Prepare(std::string("DELETE FROM ") + table + " WHERE seq <= (SELECT MAX(seq) FROM " + table +
+                             ") - ?");
+      if (!stmt.ok()) return stmt.error();
+      (*stmt)->Bind(1, max);
+      if (auto s = (*stmt)->Exec(); !s.ok()) return s;
+    }
     return tx.Commit();
   });
+}
+
+void OktaStore::SetRetention(int64_t max_logs, int64_t max_traffic) {
+  max_logs_ = max_logs;
+  max_traffic_ = max_traffic;
 }
 
 Status OktaStore::AddLog(const Json& event) {

@@ -4,6 +4,7 @@
 // multi-row changes under its own lock.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -95,6 +96,9 @@ class OktaStore {
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
   // Writes the pending log and traffic appends now.
   core::Status FlushAppends();
+  // Keeps at most this many System Log events and traffic records: after
+  // each batch write the oldest beyond the limit are deleted (0: no limit).
+  void SetRetention(int64_t max_logs, int64_t max_traffic);
 
   ~OktaStore();
   OktaStore(const OktaStore&) = delete;
@@ -125,6 +129,7 @@ class OktaStore {
   std::mutex apps_mu_;  // guards apps_ and apps_epoch_
   std::unordered_map<std::string, App> apps_;
   uint64_t apps_epoch_ = 0;  // bumped by every app write, so a read that raced one is not cached
+  std::atomic<int64_t> max_logs_{0}, max_traffic_{0};
   std::mutex flush_mu_;  // one flush at a time, so rows keep the append order
   std::thread flusher_;
 };

@@ -27,7 +27,9 @@ void RetryTask(ApiCall& c) {
 
 void ListTraffic(ApiCall& c) {
   int64_t after = c.HasQuery("after") ? std::atoll(c.Query("after").c_str()) : 0;
+  // Pages are capped (clients page on with `after`), so one request never loads the whole log.
   int limit = c.HasQuery("limit") ? std::atoi(c.Query("limit").c_str()) : 1000;
+  if (limit < 1 || limit > 1000) limit = 1000;
   Json a = Json::array();
   for (auto& [seq, rec] : c.org().ListTraffic(after, limit)) {
     rec["seq"] = seq;

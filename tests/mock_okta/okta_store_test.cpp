@@ -131,3 +131,20 @@ TEST_CASE("log and traffic appends are written in order and a read sees every ap
   CHECK((*store)->ListLogs(0, -1).empty());
   CHECK((*store)->ListTraffic(0, -1).empty());
 }
+
+TEST_CASE("retention keeps only the newest log events and traffic records", "[okta_store]") {
+  auto store = okta::OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  (*store)->SetRetention(50, 100);
+  for (int i = 1; i <= 250; ++i) {
+    REQUIRE((*store)->AddTraffic(core::Json{{"n", i}}).ok());
+    REQUIRE((*store)->AddLog(core::Json{{"n", i}}).ok());
+  }
+  auto traffic = (*store)->ListTraffic(0, -1);
+  REQUIRE(traffic.size() == 100);
+  CHECK(traffic.front().second["n"] == 151);
+  CHECK(traffic.back().second["n"] == 250);
+  auto logs = (*store)->ListLogs(0, -1);
+  REQUIRE(logs.size() == 50);
+  CHECK(logs.front().second["n"] == 201);
+}
