@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/http.h"
+#include "core/json_util.h"
 #include "scim_server/scim_error.h"
 
 namespace scim {
@@ -14,8 +15,41 @@ namespace {
 
 void Reply(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_header("Access-Control-Allow-Origin", "*");
   res.set_content(core::DumpCompact(body), "application/json");
+}
+
+std::string HostOnly(const std::string& host_port) {
+  if (!host_port.empty() && host_port[0] == '[') return host_port.substr(0, host_port.find(']') + 1);
+  return host_port.substr(0, host_port.rfind(':'));
+}
+
+bool IsLoopbackName(const std::string& host) {
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+// The admin API has no credential: it is the service provider's panel on a
+// sandbox that listens on loopback. So a request must come from this machine
+// by name (a Host that is a loopback name or the configured base URL's host:
+// DNS rebinding gets 403), and a state change must not come from another
+// web origin (a foreign Origin gets 403; the CORS "simple" content types a
+// cross-site form can send without a preflight get 415). No CORS header is
+// ever sent, so no other origin can read an answer either.
+std::optional<std::pair<int, std::string>> RefuseAdminRequest(const httplib::Request& req, const AdminContext& ctx) {
+  std::string host = HostOnly(req.get_header_value("Host"));
+  std::string base_host;
+  if (auto u = core::ParseUrl(ctx.base_url()); u.ok()) base_host = u->host;
+  if (!IsLoopbackName(host) && host != base_host) return std::make_pair(403, "the admin API answers only on loopback");
+  if (req.method == "GET" || req.method == "HEAD") return std::nullopt;
+  std::string origin = req.get_header_value("Origin");
+  if (!origin.empty() && origin != "http://" + req.get_header_value("Host") &&
+      origin != "https://" + req.get_header_value("Host")) {
+    return std::make_pair(403, "cross-origin requests may not change the service provider");
+  }
+  std::string type = core::ToLower(req.get_header_value("Content-Type"));
+  for (const char* simple : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+    if (type.rfind(simple, 0) == 0) return std::make_pair(415, "send JSON (Content-Type: application/json)");
+  }
+  return std::nullopt;
 }
 
 void ReplyError(httplib::Response& res, const core::Error& e) {
@@ -152,11 +186,13 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
   RegisterSettingsRoutes(server, ctx);
   RegisterFaultRoutes(server, ctx);
   RegisterDirectoryRoutes(server, ctx);
-  server.Options(R"(/admin/api/.*)", [](Req, Res res) {
-    res.set_header("Access-Control-Allow-Origin", "*");
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Content-Type");
-    res.status = 204;
+  server.set_pre_routing_handler([ctx](Req req, Res res) {
+    if (req.path.rfind("/admin/api", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    auto refused = RefuseAdminRequest(req, ctx);
+    if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+    Reply(res, refused->first, {{"error", refused->first == 415 ? "unsupportedMediaType" : "forbidden"},
+                                {"message", refused->second}});
+    return httplib::Server::HandlerResponse::Handled;
   });
 }
 

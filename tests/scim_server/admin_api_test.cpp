@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_server.h"
+#include "raw_http.h"
 
 using core::Json;
 using scimtest::TestServer;
@@ -104,4 +105,35 @@ TEST_CASE("reset empties the directory but keeps the token", "[scim][admin]") {
   CHECK(body["users"] == 0);
   CHECK(s.Get("/Users").json["totalResults"] == 0);
   CHECK(s.Get("/Groups").json["totalResults"] == 0);
+}
+
+TEST_CASE("the admin API sends no CORS header and refuses other origins, rebound hosts and form posts",
+          "[scim][admin][security]") {
+  TestServer s;
+  s.CreateUser("stays@example.com");
+  auto raw = [&](const std::string& head) {
+    scimtest::RawConnection conn(s.server().port());
+    return conn.Send(head + "Connection: close\r\n\r\n");
+  };
+  auto status = raw("GET /admin/api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n");
+  CHECK(status.status == 200);
+  CHECK(status.header("access-control-allow-origin").empty());
+  // DNS rebinding: the page's own name in Host.
+  CHECK(raw("GET /admin/api/status HTTP/1.1\r\nHost: evil.example:7020\r\n").status == 403);
+  // A cross-site reset, with or without a body type that needs no preflight.
+  CHECK(raw("POST /admin/api/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n"
+            "Content-Length: 0\r\n").status == 403);
+  CHECK(raw("POST /admin/api/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 2\r\n\r\n{}").status == 415);
+  CHECK(raw("OPTIONS /admin/api/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n")
+            .header("access-control-allow-origin")
+            .empty());
+  CHECK(s.Get("/Users?filter=userName%20eq%20%22stays@example.com%22").json["totalResults"] == 1);
+  auto port = std::to_string(s.server().port());
+  // Another port on the same machine is another origin (another local web app).
+  CHECK(raw("POST /admin/api/token HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:1\r\n"
+            "Content-Length: 0\r\n").status == 403);
+  // Same origin: still works.
+  CHECK(raw("POST /admin/api/token HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port +
+            "\r\nContent-Length: 0\r\n").status == 200);
 }
