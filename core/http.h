@@ -103,6 +103,10 @@ Result<Url> ParseUrl(const std::string& url);
 std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int connect_timeout_sec = 5,
                                             int read_timeout_sec = 60);
 
+// The standard reason phrase of an HTTP status ("Not Found"), or "" for a
+// code not in the table.
+const char* HttpStatusText(int status);
+
 // Percent-encoding per RFC 3986 (unreserved kept). With `space_as_plus`, a
 // space becomes '+' (form style).
 std::string UrlEncode(const std::string& s, bool space_as_plus = false);

@@ -31,7 +31,8 @@ struct Outcome {
 // The traffic record of one exchange (the shape /sandbox/traffic and HAR export read).
 core::Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
                          const ScimExchange& ex, core::TimePoint started, const std::string& base_url);
-// "Not Found" for 404, …; "Unexpected Response" for codes Okta does not name.
+// "Not Found" for 404, …; "Unexpected Response" for codes Okta does not name
+// (every non-error code, and errors outside core::HttpStatusText).
 const char* ReasonPhrase(int status);
 
 class Executor {

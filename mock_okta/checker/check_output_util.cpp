@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/http.h"
 #include "mock_okta/checker/check_output.h"
 
 namespace okta::check::detail {
@@ -79,30 +80,7 @@ std::string MaskSecrets(std::string s, const std::vector<std::string>& secrets) 
   return s;
 }
 
-const char* StatusText(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
-  }
-}
+const char* StatusText(int status) { return core::HttpStatusText(status); }
 
 std::string HeaderValue(const std::vector<std::pair<std::string, std::string>>& headers, const std::string& name) {
   for (const auto& [n, v] : headers)
