@@ -364,15 +364,21 @@ void OktaStore::FlushLoop() {
     if (stop_) break;
     lk.unlock();
     if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
-    if (!pool_->in_memory() && std::chrono::steady_clock::now() >= next_checkpoint) {
-      // PASSIVE, from a read connection: copies what no reader still needs
-      // into the database without taking the write lock.
-      auto st = pool_->Read([](core::Db& db) { return db.Exec("PRAGMA wal_checkpoint(PASSIVE)"); });
-      if (!st.ok()) spdlog::warn("mock_okta: checkpoint failed: {}", st.error().detail);
+    if (std::chrono::steady_clock::now() >= next_checkpoint) {
+      if (auto st = Checkpoint(); !st.ok()) spdlog::warn("mock_okta: checkpoint failed: {}", st.error().detail);
       next_checkpoint = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
     }
     lk.lock();
   }
+}
+
+// PASSIVE on the write connection (the read connections are read-only and
+// cannot write the database file): copies into the database what no reader
+// still needs and never waits for readers; the WAL then restarts from its
+// beginning and journal_size_limit truncates it.
+Status OktaStore::Checkpoint() {
+  if (pool_->in_memory()) return Status::Ok();
+  return pool_->Write([](core::Db& db) { return db.Exec("PRAGMA wal_checkpoint(PASSIVE)"); });
 }
 
 Status OktaStore::FlushAppends() {

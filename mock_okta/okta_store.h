@@ -96,6 +96,9 @@ class OktaStore {
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
   // Writes the pending log and traffic appends now.
   core::Status FlushAppends();
+  // Copies the WAL into the database (the writing thread does this every
+  // 0.5 s; SQLite's automatic checkpoints are off). Ok for ":memory:".
+  core::Status Checkpoint();
   // Keeps at most this many System Log events and traffic records: after
   // each batch write the oldest beyond the limit are deleted (0: no limit).
   void SetRetention(int64_t max_logs, int64_t max_traffic);

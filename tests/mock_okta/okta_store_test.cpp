@@ -148,3 +148,19 @@ TEST_CASE("retention keeps only the newest log events and traffic records", "[ok
   REQUIRE(logs.size() == 50);
   CHECK(logs.front().second["n"] == 201);
 }
+
+TEST_CASE("the store's own checkpoint copies the WAL into a file database", "[okta_store]") {
+  std::string path = "/tmp/okta_store_checkpoint_test.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  {
+    auto store = okta::OktaStore::Open(path);
+    REQUIRE(store.ok());
+    for (int i = 0; i < 500; ++i) REQUIRE((*store)->AddTraffic(core::Json{{"n", std::string(2000, 'x')}}).ok());
+    REQUIRE((*store)->FlushAppends().ok());
+    auto st = (*store)->Checkpoint();
+    INFO((st.ok() ? std::string("ok") : st.error().detail));
+    CHECK(st.ok());
+    CHECK((*store)->ListTraffic(0, -1).size() == 500);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
