@@ -6,6 +6,7 @@
 #include "mock_okta/api_request.h"
 #include "mock_okta/okta_paging.h"
 #include "mock_okta/render.h"
+#include "mock_okta/signon/oidc_app.h"
 
 namespace okta {
 
@@ -34,6 +35,13 @@ void PostApp(ApiCall& c) {
   a.label = body->value("label", "");
   a.sign_on_mode = body->value("signOnMode", "AUTO_LOGIN");
   a.settings = body->value("settings", Json::object());
+  if (!a.settings.is_object()) {
+    return c.SendError(core::MakeError(core::ErrorCode::kInvalidValue, "settings: must be an object."));
+  }
+  if (a.sign_on_mode == "OPENID_CONNECT") {
+    if (a.name.empty()) a.name = "oidc_client";
+    if (auto st = signon::ApplyOidcBody(*body, &a); !st.ok()) return c.SendError(st.error());
+  }
   std::string base = c.base();
   c.Reply(c.org().CreateApp(a, c.QueryFlag("activate", true)), [&](const App& x) { return RenderApp(x, base); });
 }
@@ -70,7 +78,20 @@ void PutApp(ApiCall& c) {
   if (!cur.ok()) return c.SendError(cur.error());
   App a = *cur;
   a.label = body->value("label", a.label);
-  if (body->contains("settings")) a.settings = (*body)["settings"];
+  if (a.sign_on_mode == "OPENID_CONNECT") {
+    // Okta's PUT replaces the app; oauthClient settings not sent keep their values here.
+    if (body->contains("settings") && (*body)["settings"].is_object()) {
+      Json oc = a.settings.value("oauthClient", Json::object());
+      a.settings = (*body)["settings"];
+      a.settings["oauthClient"] = oc;  // ApplyOidcBody merges the body's fields into it
+    }
+    if (auto st = signon::ApplyOidcBody(*body, &a); !st.ok()) return c.SendError(st.error());
+  } else if (body->contains("settings")) {
+    if (!(*body)["settings"].is_object()) {
+      return c.SendError(core::MakeError(core::ErrorCode::kInvalidValue, "settings: must be an object."));
+    }
+    a.settings = (*body)["settings"];
+  }
   std::string base = c.base();
   c.Reply(c.org().UpdateApp(a), [&](const App& x) { return RenderApp(x, base); });
 }

@@ -11,6 +11,8 @@
 #include "mock_okta/org.h"
 #include "mock_okta/routes.h"
 #include "mock_okta/scim_client.h"
+#include "mock_okta/signon/signon.h"
+#include "mock_okta/signon/signon_routes.h"
 
 namespace okta {
 
@@ -23,6 +25,8 @@ struct MockOkta::Impl {
   std::unique_ptr<Org> org;
   HttpScimSender sender;
   std::unique_ptr<Engine> engine;
+  std::unique_ptr<signon::AuthServers> auth_servers;
+  std::unique_ptr<signon::SignOn> signon;
   httplib::Server server;
   std::unique_ptr<core::HttpListener> listener;
   std::string api_token;
@@ -44,6 +48,8 @@ core::ErrorReply Reply(const OktaError& e) { return core::ErrorReply{e.status, c
 void InstallOktaHandlers(httplib::Server& server, const std::string& token) {
   server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    // Primary authentication is public in Okta (the user's password is the credential).
+    if (req.path == "/api/v1/authn") return httplib::Server::HandlerResponse::Unhandled;
     std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
       SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
@@ -120,6 +126,8 @@ core::Result<int> MockOkta::Start() {
   ScimSender& sender = d.config.scim_sender ? *d.config.scim_sender : d.sender;
   d.engine = std::make_unique<Engine>(*d.org, sender, *d.clock, d.config.provisioning_workers);
   d.org->set_job_sink(d.engine.get());
+  d.auth_servers = std::make_unique<signon::AuthServers>(*d.store, *d.ids, *d.clock);
+  d.signon = std::make_unique<signon::SignOn>(*d.org, *d.auth_servers, *d.clock);
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
 
   core::ConfigureServer(d.server, core::HttpServerOptions{});
@@ -129,12 +137,16 @@ core::Result<int> MockOkta::Start() {
   ctx.engine = d.engine.get();
   ctx.clock = d.clock.get();
   ctx.ids = d.ids.get();
+  ctx.signon = d.signon.get();
   ctx.api_token = d.api_token;
   ctx.base_url = [this] { return base_url(); };
   ctx.apply_preset = [this] { return impl_->ApplyPreset(); };  // after POST /sandbox/reset
   ctx.links = d.config.links;
   RegisterApiRoutes(d.server, ctx);
   RegisterSandboxRoutes(d.server, ctx);
+  signon::RegisterOidcRoutes(d.server, ctx);
+  signon::RegisterLoginRoutes(d.server, ctx);
+  signon::RegisterAuthServerRoutes(d.server, ctx);
   RegisterCheckRoutes(d.server, ctx);  // POST /sandbox/check (the console's "Check a SCIM server")
   ConsoleContext console;
   console.assets = d.config.console_assets;

@@ -83,15 +83,19 @@ struct App {
   std::string id;  // 0oa…
   std::string name;  // e.g. "nordpassprovisioning_1" (AIW apps get a generated name)
   std::string label;
-  std::string sign_on_mode = "AUTO_LOGIN";  // AUTO_LOGIN (SWA) | BROWSER_PLUGIN | SAML_2_0
+  std::string sign_on_mode = "AUTO_LOGIN";  // AUTO_LOGIN (SWA) | BROWSER_PLUGIN | SAML_2_0 | OPENID_CONNECT
   std::string status = "ACTIVE";
   std::string created, last_updated;
-  core::Json settings = core::Json::object();  // rendered back as "settings"
+  core::Json settings = core::Json::object();  // rendered back as "settings" (OIDC: settings.oauthClient)
   Provisioning prov;
+  // OPENID_CONNECT apps: the client's credentials. The client id is the app
+  // id (as in Okta); the secret is empty for public clients (auth method none).
+  std::string token_auth_method;  // client_secret_basic | client_secret_post | none
+  std::string client_secret;
   int64_t seq = 0;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(App, id, name, label, sign_on_mode, status, created, last_updated,
-                                                settings, prov)
+                                                settings, prov, token_auth_method, client_secret)
 
 // A user's assignment to an app (Okta's AppUser). `external_id` is the SCIM
 // server's `id` once linked; empty means never linked (an orphan: later

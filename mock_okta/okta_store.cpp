@@ -29,7 +29,9 @@ std::vector<core::Migration> Migrations() {
                    EntityTable("app_groups", "") + EntityTable("group_pushes", "") + EntityTable("tasks", "") +
                    "CREATE TABLE logs (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);"
                    "CREATE TABLE traffic (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);";
-  return {{1, v1}};
+  // v2: sign-on documents (authorization servers, signing keys, the org id).
+  std::string v2 = EntityTable("signon_docs", "");
+  return {{1, v1}, {2, v2}};
 }
 
 template <class T>
@@ -311,12 +313,35 @@ Status OktaStore::ResetAll() {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
     for (const char* t : {"users", "groups_", "memberships", "apps", "app_users", "app_groups", "group_pushes", "tasks",
-                          "logs", "traffic"}) {
+                          "logs", "traffic", "signon_docs"}) {
       if (auto st = db.Exec(std::string("DELETE FROM ") + t); !st.ok()) return st;
     }
     return tx.Commit();
   });
 }
+
+Status OktaStore::PutDoc(const std::string& kind, const std::string& id, const Json& doc) {
+  return Put("signon_docs", kind, id, kind, doc.dump());
+}
+
+std::optional<Json> OktaStore::GetDoc(const std::string& kind, const std::string& id) {
+  auto text = Get("signon_docs", kind, id);
+  if (!text) return std::nullopt;
+  auto j = Json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::vector<Json> OktaStore::ListDocs(const std::string& kind) {
+  std::vector<Json> out;
+  for (const auto& [seq, text] : List("signon_docs", "x", kind, 0, -1)) {
+    auto j = Json::parse(text, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Status OktaStore::DeleteDoc(const std::string& kind, const std::string& id) { return Delete("signon_docs", kind, id); }
 
 std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", nullptr, "", 0, -1)); }
 

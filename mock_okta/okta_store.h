@@ -80,6 +80,14 @@ class OktaStore {
   // Empties every table (the console's "reset everything"), in one transaction.
   core::Status ResetAll();
 
+  // Sign-on documents (mock_okta/signon): JSON by kind and id, e.g.
+  // ("auth_server", "default"), ("signing_keys", "org"). Listed in the order
+  // first written.
+  core::Status PutDoc(const std::string& kind, const std::string& id, const core::Json& doc);
+  std::optional<core::Json> GetDoc(const std::string& kind, const std::string& id);
+  std::vector<core::Json> ListDocs(const std::string& kind);
+  core::Status DeleteDoc(const std::string& kind, const std::string& id);
+
   // System Log events and traffic records: append-only JSON documents.
   // Appends are buffered and written in batches by a background thread
   // (every 50 ms, or sooner when many are waiting), in the order appended;

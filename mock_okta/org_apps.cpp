@@ -18,9 +18,9 @@ core::Result<App> Org::CreateApp(App app, bool activate) {
   if (app.label.empty()) return MakeError(ErrorCode::kInvalidValue, "label: The field cannot be left blank");
   if (app.sign_on_mode == "SWA") app.sign_on_mode = "AUTO_LOGIN";
   if (app.sign_on_mode != "AUTO_LOGIN" && app.sign_on_mode != "BROWSER_PLUGIN" && app.sign_on_mode != "SAML_2_0" &&
-      app.sign_on_mode != "BOOKMARK") {
-    return MakeError(ErrorCode::kInvalidValue,
-                     "signOnMode: SCIM provisioning needs an SWA or SAML app (AUTO_LOGIN, BROWSER_PLUGIN, SAML_2_0)");
+      app.sign_on_mode != "BOOKMARK" && app.sign_on_mode != "OPENID_CONNECT") {
+    return MakeError(ErrorCode::kInvalidValue, "signOnMode: the sandbox models AUTO_LOGIN (SWA), BROWSER_PLUGIN, "
+                                               "SAML_2_0, OPENID_CONNECT and BOOKMARK apps");
   }
   app.id = ids_.NewId("0oa");
   if (app.name.empty()) {

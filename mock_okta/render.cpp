@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "mock_okta/signon/oidc_app.h"
+
 namespace okta {
 
 using core::Json;
@@ -104,6 +106,11 @@ Json RenderApp(const App& a, const std::string& base) {
                           {"revealPassword", false},
                           {"signing", Json::object()}};
   j["settings"] = a.settings.is_object() ? a.settings : Json::object();
+  if (a.sign_on_mode == "OPENID_CONNECT") {
+    j["credentials"] = Json{{"userNameTemplate", Json{{"template", "${source.login}"}, {"type", "BUILT_IN"}}},
+                            {"signing", Json{{"kid", nullptr}}},
+                            {"oauthClient", signon::RenderOauthClientCredentials(a)}};
+  }
   std::string self = base + "/api/v1/apps/" + a.id;
   j["_links"] = Json{{"self", Href(self)},
                      {"users", Href(self + "/users")},

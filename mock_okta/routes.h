@@ -19,6 +19,10 @@
 
 namespace okta {
 
+namespace signon {
+class SignOn;
+}
+
 // What the handlers reach. The pointers outlive the server; handlers keep a
 // copy of the context.
 struct RouteContext {
@@ -26,6 +30,7 @@ struct RouteContext {
   Engine* engine = nullptr;
   SandboxClock* clock = nullptr;
   OktaIds* ids = nullptr;
+  signon::SignOn* signon = nullptr;  // OIDC sign-on (mock_okta/signon)
   std::string api_token;
   std::function<std::string()> base_url;  // the mock's origin
   // Recreates the preset app when Config::preset is set and the org has no

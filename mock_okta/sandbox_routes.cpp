@@ -5,6 +5,7 @@
 
 #include "core/http.h"
 #include "mock_okta/api_request.h"
+#include "mock_okta/signon/signon.h"
 #include "mock_okta/render.h"
 
 namespace okta {
@@ -142,6 +143,7 @@ void PostReset(ApiCall& c) {
   engine.DropQueued();
   engine.WaitIdle(std::chrono::seconds(70));
   core::Status st = c.org().ResetAll();
+  if (c.ctx().signon) c.ctx().signon->Reset();  // sessions, codes, tokens; keys are regenerated on first use
   if (st.ok() && c.ctx().apply_preset) st = c.ctx().apply_preset();
   engine.SetPaused(false);
   Json out = {{"okta", st.ok() ? "reset" : st.error().detail}};
