@@ -306,7 +306,9 @@ void PrintUp(const app::Sandbox& sandbox, const StorageOptions& storage) {
   std::printf("  Mock Okta (the identity provider)\n");
   std::printf("    Console (web)         : %s/\n", sandbox.okta_url().c_str());
   std::printf("    Org URL               : %s\n", sandbox.okta_url().c_str());
-  std::printf("    Management API token  : SSWS %s\n\n", sandbox.okta_token().c_str());
+  std::printf("    Management API token  : SSWS %s\n", sandbox.okta_token().c_str());
+  std::printf("    OIDC issuer (default) : %s/oauth2/default  (org server: %s)\n\n", sandbox.okta_url().c_str(),
+              sandbox.okta_url().c_str());
   std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
   std::printf("    SCIM connector base URL : %s\n", sandbox.scim_base_url().c_str());
   std::printf("    Bearer (secret token)   : %s\n", sandbox.scim_token().c_str());
@@ -445,7 +447,7 @@ void AddEncryptionCommand(CLI::App& app, Cli& c) {
 }
 
 void AddOktaCommand(CLI::App& app, Cli& c) {
-  auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server)");
+  auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server; OIDC sign-on at {org}/oauth2/default)");
   cmd->add_option("--port", c.okta.port, "TCP port; 0 picks a free one")->capture_default_str();
   cmd->add_option("--bind", c.okta.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-token", c.okta.api_token, "SSWS token for /api/v1; default: generated");
@@ -523,8 +525,8 @@ int Dispatch(Cli& c) {
 
 int main(int argc, char** argv) {
   ::umask(S_IRWXG | S_IRWXO);  // every file the sandbox writes (databases, tokens, reports) is the user's alone
-  CLI::App app{"okta-sandbox: the Okta -> SCIM provisioning flow on one machine (mock Okta, SCIM 2.0 server, "
-               "encryption service stub), with no accounts and no network."};
+  CLI::App app{"okta-sandbox: a whole Okta integration on one machine - SCIM provisioning and OpenID Connect "
+               "sign-on (mock Okta, SCIM 2.0 server, encryption service stub), with no accounts and no network."};
   app.set_version_flag("--version", std::string("okta-sandbox ") + OKTA_SANDBOX_VERSION);
   Cli c;
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (before or after the command)")
