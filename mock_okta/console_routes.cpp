@@ -85,6 +85,19 @@ void RegisterConsoleRoutes(httplib::Server& s, const ConsoleContext& ctx) {
       res.set_content(a->body, a->content_type.c_str());
     };
     s.Get("/", [serve](const httplib::Request&, httplib::Response& res) { serve("index.html", res); });
+    // The console's Sign-in demo is an OIDC client: the authorization server
+    // sends the browser back to {org}/console/signin-callback?code=…&state=…
+    // (and to …/signout-callback after logout). Both are the console page
+    // itself; its script reads the query and moves to #/signin-demo. Nothing
+    // here redirects or changes state, the query is never echoed, and the page
+    // is not cached nor leaks the code in a Referer. Registered before the
+    // asset route, which would answer 404 for these names.
+    s.Get(R"(/console/sign(in|out)-callback/?)", [serve](const httplib::Request&, httplib::Response& res) {
+      serve("index.html", res);
+      res.headers.erase("Cache-Control");
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("Referrer-Policy", "no-referrer");
+    });
     s.Get(R"(/console/(.+))", [serve](const httplib::Request& req, httplib::Response& res) {
       std::string path = req.matches[1];
       if (path.find("..") != std::string::npos) {

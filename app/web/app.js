@@ -9,6 +9,7 @@ import * as sp from './views-sp.js';
 import * as traffic from './views-traffic.js';
 import * as demo from './views-demo.js';
 import * as checker from './views-check.js';
+import * as signon from './views-signon.js';
 
 const routes = {
   dashboard: okta.dashboard,
@@ -20,6 +21,7 @@ const routes = {
   traffic: traffic.traffic,
   demo: demo.demo,
   check: checker.check,
+  'signin-demo': signon.signinDemo,
 };
 
 let current = null;   // {refresh?, dispose?}
@@ -80,6 +82,9 @@ function setOnline(ok, why) {
 }
 
 async function start() {
+  // Back from the authorization server (/console/signin-callback?code=…):
+  // the Sign-in demo takes the query, the address becomes #/signin-demo.
+  signon.captureCallback();
   try {
     await loadSession();
   } catch (e) {

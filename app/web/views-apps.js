@@ -1,7 +1,9 @@
-// Applications: the catalogue, Create App Integration (SWA / SAML 2.0), and an
-// app's tabs as in the setup guide: General (Enable SCIM provisioning) →
+// Applications: the catalogue, Create App Integration (OIDC / SAML 2.0 / SWA),
+// and an app's tabs as in the setup guide: General (Enable SCIM provisioning) →
+// Sign On (OIDC apps: client credentials, issuers, redirect URIs) →
 // Provisioning (Integration, To App) → Assignments → Push Groups.
 import { okta, oktaAll, sandbox, scimAdmin, session } from './api.js';
+import { oidcTypeChoices, oidcWizardFields, wireOidcWizard, enterOidcStep2, finishOidcWizard, signOnTab } from './views-signon.js';
 import {
   $, $$, html, setHtml, modal, confirmModal, toast, errorToast, fmtTime, statusPill, pill, userDisplay, initials,
   formValues, go,
@@ -14,7 +16,8 @@ export async function applications(main, parts) {
   const list = await oktaAll('/apps?limit=200');
   const provs = await Promise.all(list.map((a) => sandbox('GET', `/apps/${a.id}/provisioning`).catch(() => null)));
   setHtml(main, html`
-    <div class="page-head"><div class="grow"><h1>Applications</h1><p>App integrations. Provisioning uses SCIM on SWA and SAML apps made with the App Integration Wizard.</p></div>
+    <div class="page-head"><div class="grow"><h1>Applications</h1><p>App integrations. Provisioning uses SCIM on apps made with the App Integration Wizard; OIDC apps also sign people in
+      (<a href="#/signin-demo">Sign-in demo</a>).</p></div>
       <button class="btn primary" data-testid="create-app-integration">Create App Integration</button></div>
     <div class="table-wrap"><table class="grid" data-testid="apps-table">
       <thead><tr><th>Application</th><th>Sign-on</th><th>Provisioning</th><th>Status</th></tr></thead><tbody>
@@ -35,22 +38,24 @@ function createAppWizard() {
     body: html`<div data-step1>
       <h3>Sign-in method</h3>
       <div class="choice-grid">
-        <label class="choice disabled"><input type="radio" name="method" value="OIDC" disabled><div><div class="t">OIDC - OpenID Connect</div>
-          <div class="d">Apps made with OIDC in the Classic wizard cannot use SCIM provisioning.</div></div></label>
+        <label class="choice"><input type="radio" name="method" value="OPENID_CONNECT" data-testid="sign-in-oidc"><div><div class="t">OIDC - OpenID Connect</div>
+          <div class="d">Token-based OAuth 2.0 authentication for Single Sign-On through API endpoints. Recommended for web, mobile and single-page apps.</div></div></label>
         <label class="choice"><input type="radio" name="method" value="SAML_2_0" data-testid="sign-in-saml"><div><div class="t">SAML 2.0</div>
           <div class="d">XML-based open standard for SSO. SCIM provisioning can be added.</div></div></label>
         <label class="choice"><input type="radio" name="method" value="AUTO_LOGIN" checked data-testid="sign-in-swa"><div><div class="t">SWA - Secure Web Authentication</div>
           <div class="d">Okta-specific SSO that stores the password. The setup guide's choice ("NordPass Provisioning").</div></div></label>
-        <label class="choice disabled"><input type="radio" name="method" value="API" disabled><div><div class="t">API Services</div>
-          <div class="d">Machine-to-machine; not modelled.</div></div></label>
-      </div></div>
+        <label class="choice"><input type="radio" name="method" value="API_SERVICES" data-testid="sign-in-api-services"><div><div class="t">API Services</div>
+          <div class="d">Interact with Okta APIs using scoped OAuth 2.0 access tokens for machine-to-machine authentication (an OIDC client).</div></div></label>
+      </div>
+      ${oidcTypeChoices()}</div>
     <div data-step2 hidden>
       <div class="form-row"><label>App name</label><input type="text" name="label" data-testid="app-name" value="NordPass Provisioning"></div>
       <div class="form-row" data-swa><label>App's login page URL</label><div><input type="url" name="url" data-testid="app-login-url" value="https://app.nordpass.com/">
         <div class="help">Not used for provisioning.</div></div></div>
       <div class="form-row" data-saml hidden><label>Single sign-on URL</label><input type="url" name="ssoAcsUrl" value="https://sp.example.com/saml/acs"></div>
       <div class="form-row" data-saml hidden><label>Audience URI (SP Entity ID)</label><input type="text" name="audience" value="https://sp.example.com"></div>
-    </div>`,
+    </div>
+    ${oidcWizardFields()}`,
     actions: [
       { label: 'Cancel' },
       {
@@ -58,6 +63,19 @@ function createAppWizard() {
         onClick: async (_close, m) => {
           const s1 = $('[data-step1]', m), s2 = $('[data-step2]', m);
           const method = $('input[name=method]:checked', m).value;
+          const oidc = method === 'OPENID_CONNECT' || method === 'API_SERVICES';
+          if (oidc && !s1.hidden) {
+            s1.hidden = true;
+            await enterOidcStep2(m, method === 'API_SERVICES' ? 'service' : null);
+            $('[data-testid=create-app-next]', m).textContent = 'Save';
+            return false;
+          }
+          if (oidc) {
+            const app = await finishOidcWizard(m);
+            toast(`${app.label} created`, 'ok');
+            go(`#/apps/${app.id}/sign-on`);
+            return true;
+          }
           if (!s1.hidden) {
             s1.hidden = true;
             s2.hidden = false;
@@ -80,7 +98,8 @@ function createAppWizard() {
       },
     ],
   });
-  void root; void close;
+  wireOidcWizard(root);
+  void close;
 }
 
 // ---------------------------------------------------------------- one app
@@ -89,6 +108,7 @@ async function appPage(main, id, tab, sub) {
   let app = await okta('GET', `/apps/${id}`);
   let prov = await sandbox('GET', `/apps/${id}/provisioning`);
   const tabs = [['general', 'General']];
+  if (app.signOnMode === 'OPENID_CONNECT') tabs.push(['sign-on', 'Sign On']);
   if (prov.scimEnabled) tabs.push(['provisioning', 'Provisioning']);
   tabs.push(['assignments', 'Assignments']);
   if (prov.scimEnabled && prov.pushGroups) tabs.push(['push-groups', 'Push Groups']);
@@ -106,6 +126,7 @@ async function appPage(main, id, tab, sub) {
   const body = $('[data-tab-body]', main);
   const reload = async () => { app = await okta('GET', `/apps/${id}`); prov = await sandbox('GET', `/apps/${id}/provisioning`); };
   if (tab === 'general') return generalTab(body, app, prov, reload, main);
+  if (tab === 'sign-on') return signOnTab(body, app);
   if (tab === 'provisioning') return provisioningTab(body, app, prov, sub);
   if (tab === 'assignments') return assignmentsTab(body, app, prov);
   if (tab === 'push-groups') return pushGroupsTab(body, app, prov);

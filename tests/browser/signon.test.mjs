@@ -1,0 +1,312 @@
+// OpenID Connect sign-on in the web console, driven in headless Chromium
+// (Debian's /usr/bin/chromium through playwright-core) against `okta-sandbox up`:
+// Create App Integration → OIDC → Single-Page Application, the app's Sign On tab
+// (client id, issuers), and the Sign-in demo — "Sign in with Okta" runs the
+// authorization code flow with PKCE, the mock's sign-in page takes the user's
+// password, the demo shows the ID token's claims and the same person's SCIM
+// record on the service provider (first "not provisioned", then the record once
+// the preset SCIM app provisions them), and Sign out ends the session.
+//
+// Setup that is not the subject (a person with a password, assignments) goes
+// through the Management API. Screenshots go to
+// ${OKTA_SANDBOX_ARTIFACTS:-/tmp/okta-sandbox-artifacts}/signon/.
+// Skips (does not fail) when node's playwright-core or /usr/bin/chromium is missing.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.OKTA_SANDBOX_BIN || path.resolve(here, '../../build/app/okta-sandbox');
+const CHROMIUM = process.env.OKTA_SANDBOX_CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(process.env.OKTA_SANDBOX_ARTIFACTS || '/tmp/okta-sandbox-artifacts', 'signon');
+
+let chromium = null;
+let skip = false;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  skip = 'playwright-core is not installed (tools/ensure-npm.sh installs it)';
+}
+if (!skip && !fs.existsSync(CHROMIUM)) skip = `${CHROMIUM} is missing (Debian package chromium)`;
+if (!skip && !fs.existsSync(BIN)) skip = `okta-sandbox binary not found at ${BIN} (set OKTA_SANDBOX_BIN)`;
+
+// ---- the sandbox process ----
+
+let proc;
+let out = '';
+let err = '';
+const env = {}; // orgUrl, apiToken, userId, appId, clientId, scimAppId
+
+function startSandbox() {
+  return new Promise((resolve, reject) => {
+    proc = spawn(BIN, ['up', '--in-memory', '--okta-port', '0', '--scim-port', '0', '--encryption-port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`okta-sandbox printed no Org URL in 20 s:\n${out}\n${err}`)), 20000);
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`okta-sandbox exited (${code ?? sig}):\n${out}\n${err}`)); });
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Org URL\s*:\s*(\S+)/);
+      if (m && /Press Ctrl\+C/.test(out)) {
+        clearTimeout(timer);
+        env.orgUrl = m[1].replace(/\/$/, '');
+        resolve();
+      }
+    });
+  });
+}
+
+function stopSandbox() {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    proc.removeAllListeners('exit');
+    proc.on('exit', () => { clearTimeout(kill); resolve(); });
+    proc.kill('SIGTERM');
+  });
+}
+
+// ---- helpers ----
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, fn, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
+// The Management API with the console's SSWS token.
+async function api(method, p, body) {
+  const res = await fetch(env.orgUrl + '/api/v1' + p, {
+    method,
+    headers: { Authorization: `SSWS ${env.apiToken}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  assert.ok(res.ok, `${method} /api/v1${p} → ${res.status} ${text.slice(0, 400)}`);
+  return data;
+}
+
+let browser, page;
+const pageErrors = [];
+let shot = 0;
+async function screenshot(name) {
+  shot++;
+  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+const byId = (id) => page.getByTestId(id);
+const nav = async (hash, readyTestId) => {
+  await page.goto(`${env.orgUrl}/${hash}`);
+  if (readyTestId) await byId(readyTestId).first().waitFor();
+};
+const claim = (name) => page.locator(`[data-testid=demo-claims] [data-testid=claim-row][data-claim="${name}"] [data-testid=claim-value]`);
+
+// Steps run in order; once one fails the rest are skipped (their failures would only echo it).
+let broken = null;
+let noOidc = null;
+function step(name, fn) {
+  it(name, async (t) => {
+    if (noOidc) return t.skip(noOidc);
+    if (broken) return t.skip(`after the failure of "${broken}"`);
+    try {
+      await fn(t);
+    } catch (e) {
+      broken = name;
+      if (page) await screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+const KATHERINE = { firstName: 'Katherine', lastName: 'Johnson', email: 'katherine.johnson@example.com', login: 'katherine.johnson@example.com' };
+const PASSWORD = 'Orbit-1962-Friendship7';
+const APP_LABEL = 'Orbit Planner SPA';
+
+describe('web console: OpenID Connect sign-on in the browser', { skip }, () => {
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await startSandbox();
+    env.apiToken = (await (await fetch(env.orgUrl + '/sandbox/console/session')).json()).apiToken;
+    // Until mock_okta/signon serves the authorization servers, there is nothing to drive.
+    const md = await fetch(env.orgUrl + '/oauth2/default/.well-known/openid-configuration');
+    if (md.status === 404) {
+      noOidc = 'this okta-sandbox has no OIDC endpoints (GET /oauth2/default/.well-known/openid-configuration → 404)';
+      return;
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    await stopSandbox();
+  });
+
+  step('setup (API): a person with a password', async () => {
+    const u = await api('POST', '/users?activate=true', { profile: KATHERINE, credentials: { password: { value: PASSWORD } } });
+    assert.match(u.id, /^00u/);
+    assert.equal(u.status, 'ACTIVE');
+    env.userId = u.id;
+  });
+
+  step('Create App Integration: OIDC - OpenID Connect, Single-Page Application', async () => {
+    await nav('#/apps', 'create-app-integration');
+    await byId('create-app-integration').click();
+    await byId('sign-in-oidc').check();
+    await byId('oidc-type-browser').check();
+    await screenshot('create-app-oidc-type');
+    await byId('create-app-next').click();
+    await byId('oidc-app-name').fill(APP_LABEL);
+    assert.equal(await byId('oidc-grant-authorization_code').isChecked(), true);
+    await byId('oidc-grant-refresh_token').check();
+    assert.equal(await page.getByLabel('Sign-in redirect URIs').inputValue(), 'http://localhost:8080/login/callback');
+    assert.equal(await page.getByLabel('Sign-out redirect URIs').inputValue(), 'http://localhost:8080');
+    await screenshot('create-app-oidc-settings');
+    await byId('create-app-next').click();
+    await byId('signon-credentials').waitFor();
+    assert.equal(await byId('app-title').textContent(), APP_LABEL);
+    const apps = await api('GET', `/apps?q=${encodeURIComponent(APP_LABEL)}`);
+    assert.equal(apps.length, 1);
+    const app = apps[0];
+    env.appId = app.id;
+    assert.match(app.id, /^0oa/);
+    assert.equal(app.signOnMode, 'OPENID_CONNECT');
+    const oc = app.settings.oauthClient;
+    assert.equal(oc.application_type, 'browser');
+    assert.deepEqual(oc.response_types, ['code']);
+    assert.deepEqual(oc.grant_types, ['authorization_code', 'refresh_token']);
+    assert.deepEqual(oc.redirect_uris, ['http://localhost:8080/login/callback']);
+    assert.deepEqual(oc.post_logout_redirect_uris, ['http://localhost:8080']);
+    assert.equal(app.credentials.oauthClient.token_endpoint_auth_method, 'none');
+    env.clientId = app.credentials.oauthClient.client_id;
+    assert.ok(env.clientId, 'credentials.oauthClient.client_id');
+  });
+
+  step('Sign On tab: the client id, no secret (public client), both issuers', async () => {
+    await nav(`#/apps/${env.appId}/sign-on`, 'signon-client-id');
+    assert.equal(await byId('signon-client-id').inputValue(), env.clientId);
+    assert.equal(await page.getByLabel('Client ID').inputValue(), env.clientId);
+    await byId('signon-no-secret').waitFor();
+    assert.match(await byId('signon-app-type').textContent(), /Single-Page Application/);
+    for (const iss of [env.orgUrl, `${env.orgUrl}/oauth2/default`]) {
+      await page.locator(`[data-testid=signon-issuer-row][data-issuer="${iss}"]`).waitFor();
+    }
+    assert.match(await byId('signon-issuers').textContent(), /\/oauth2\/default\/\.well-known\/openid-configuration/);
+    assert.equal(await byId('tab-assignments').count(), 1, 'the other tabs stay');
+    await screenshot('sign-on-tab');
+  });
+
+  step('setup (API): assign the person to the OIDC app', async () => {
+    await api('POST', `/apps/${env.appId}/users`, { id: env.userId, scope: 'USER' });
+  });
+
+  step('Sign-in demo: the app lacks the console\'s redirect URIs; one button adds them', async () => {
+    await nav('#/signin-demo', 'nav-signin-demo');
+    await page.locator('[data-testid=nav-signin-demo].active').waitFor();
+    await byId('demo-app').selectOption(env.appId);
+    await byId('demo-redirect-missing').waitFor();
+    assert.equal(await byId('demo-signin').isDisabled(), true);
+    assert.equal(await byId('demo-issuer').inputValue(), `${env.orgUrl}/oauth2/default`, 'the custom "default" server by default');
+    await screenshot('demo-redirect-missing');
+    await byId('demo-add-redirects').click();
+    await waitFor('Sign in enabled', async () => !(await byId('demo-signin').isDisabled()));
+    const oc = (await api('GET', `/apps/${env.appId}`)).settings.oauthClient;
+    assert.deepEqual(oc.redirect_uris, ['http://localhost:8080/login/callback', `${env.orgUrl}/console/signin-callback`]);
+    assert.deepEqual(oc.post_logout_redirect_uris, ['http://localhost:8080', `${env.orgUrl}/console/signout-callback`]);
+    assert.match(await byId('demo-client-note').textContent(), /public client/);
+  });
+
+  step('Sign in with Okta: the mock\'s sign-in page refuses a wrong password', async () => {
+    await byId('demo-signin').click();
+    await page.waitForURL((u) => u.pathname === '/login/login.htm');
+    const url = new URL(page.url());
+    const from = url.searchParams.get('fromURI') || '';
+    assert.match(from, /\/oauth2\/default\/v1\/authorize\?/);
+    assert.match(from, /code_challenge_method=S256/);
+    assert.match(from, new RegExp(`client_id=${env.clientId}`));
+    await screenshot('okta-sign-in-page');
+    await page.getByLabel('Username', { exact: true }).fill(KATHERINE.login);
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Unable to sign in').waitFor();
+  });
+
+  step('Sign in with Okta: the right password comes back to the demo with the ID token\'s claims', async () => {
+    await page.getByLabel('Username', { exact: true }).fill(KATHERINE.login);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/' && u.hash === '#/signin-demo');
+    await byId('demo-signed-in').waitFor();
+    await byId('demo-claims').waitFor();
+    assert.equal((await claim('sub').textContent()).trim(), env.userId);
+    assert.match(env.userId, /^00u/);
+    assert.equal((await claim('email').textContent()).trim(), KATHERINE.email);
+    assert.equal((await claim('aud').textContent()).trim(), env.clientId);
+    assert.equal((await claim('iss').textContent()).trim(), `${env.orgUrl}/oauth2/default`);
+    for (const c of ['signature', 'iss', 'aud', 'nonce', 'exp']) {
+      assert.equal(await page.locator(`[data-testid=demo-check][data-check="${c}"]`).getAttribute('data-ok'), 'true', `${c} check`);
+    }
+    assert.doesNotMatch(page.url(), /code=/, 'the code left the address bar');
+    await screenshot('demo-signed-in');
+  });
+
+  step('the SCIM panel: not provisioned (the OIDC app does not provision)', async () => {
+    const missing = byId('demo-scim-missing');
+    await missing.waitFor();
+    assert.equal(await missing.getAttribute('data-login'), KATHERINE.login);
+    assert.match(await missing.textContent(), /Not provisioned/);
+    assert.match(await missing.textContent(), /does not provision/);
+  });
+
+  step('the SCIM panel: the record appears once the preset SCIM app provisions the same person', async () => {
+    const scimApp = (await api('GET', '/apps?limit=200')).find((a) => a.label === 'NordPass Provisioning');
+    assert.ok(scimApp, 'okta-sandbox up presets "NordPass Provisioning" with SCIM on');
+    await api('POST', `/apps/${scimApp.id}/users`, { id: env.userId, scope: 'USER' });
+    const record = page.locator(`[data-testid=demo-scim-record][data-username="${KATHERINE.login}"]`);
+    await record.waitFor({ timeout: 30000 });
+    assert.equal((await byId('demo-scim-external-id').textContent()).trim(), env.userId, 'SCIM externalId = the token\'s sub');
+    assert.equal(await byId('demo-scim-link').getAttribute('data-linked'), 'true');
+    await screenshot('demo-scim-record');
+  });
+
+  step('Sign out: the logout endpoint ends the session and returns to the demo', async () => {
+    await byId('demo-signout').click();
+    await page.waitForURL((u) => u.pathname === '/' && u.hash === '#/signin-demo');
+    await byId('demo-signed-out').waitFor();
+    assert.equal(await byId('demo-claims').count(), 0);
+    // The session is gone: signing in again shows the sign-in page.
+    await byId('demo-signin').click();
+    await page.waitForURL((u) => u.pathname === '/login/login.htm');
+    await page.getByLabel('Username', { exact: true }).waitFor();
+    await screenshot('after-sign-out');
+  });
+
+  step('the pages raised no JavaScript errors', async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
