@@ -306,6 +306,38 @@ describe('web console: OpenID Connect sign-on in the browser', { skip }, () => {
     await screenshot('after-sign-out');
   });
 
+  step('a confidential Web app: masked secret on the Sign On tab; the demo signs in with client_secret_basic', async () => {
+    const web = await api('POST', '/apps?activate=true', {
+      name: 'oidc_client', label: 'Orbit Planner Web', signOnMode: 'OPENID_CONNECT',
+      credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+      settings: { oauthClient: { application_type: 'web', grant_types: ['authorization_code'], response_types: ['code'],
+        redirect_uris: [`${env.orgUrl}/console/signin-callback`], post_logout_redirect_uris: [`${env.orgUrl}/console/signout-callback`] } },
+    });
+    const secret = web.credentials.oauthClient.client_secret;
+    assert.ok(secret, 'a confidential client has a secret');
+    await api('POST', `/apps/${web.id}/users`, { id: env.userId, scope: 'USER' });
+    await nav(`#/apps/${web.id}/sign-on`, 'signon-client-secret');
+    assert.equal(await byId('signon-client-secret').getAttribute('type'), 'password', 'masked');
+    await byId('signon-show-secret').click();
+    assert.equal(await byId('signon-client-secret').getAttribute('type'), 'text');
+    assert.equal(await byId('signon-client-secret').inputValue(), secret);
+    await nav(`#/signin-demo/${web.id}`, 'demo-signin');
+    assert.match(await byId('demo-client-note').textContent(), /confidential client \(client_secret_basic\)/);
+    await byId('demo-signin').click();
+    await page.waitForURL((u) => u.pathname === '/login/login.htm');
+    await page.getByLabel('Username', { exact: true }).fill(KATHERINE.login);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/' && u.hash === '#/signin-demo');
+    await byId('demo-claims').waitFor();
+    assert.equal((await claim('aud').textContent()).trim(), web.id);
+    assert.equal((await claim('sub').textContent()).trim(), env.userId);
+    for (const c of ['signature', 'iss', 'aud', 'nonce', 'exp']) {
+      assert.equal(await page.locator(`[data-testid=demo-check][data-check="${c}"]`).getAttribute('data-ok'), 'true', `${c} check`);
+    }
+    await screenshot('demo-web-app');
+  });
+
   step('the pages raised no JavaScript errors', async () => {
     assert.deepEqual(pageErrors, []);
   });
