@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/json_util.h"
+
 namespace core {
 
 std::string RandomToken(size_t bytes) {
@@ -50,6 +52,41 @@ bool Base64Decode(std::string_view text, std::string* out) {
   buf.resize(static_cast<size_t>(n) - pad);
   *out = std::move(buf);
   return true;
+}
+
+}  // namespace core
+
+namespace core {
+
+std::string RedactHeaderValue(std::string_view name, const std::string& value) {
+  if (!EqualsCi(name, "Authorization") && !EqualsCi(name, "Proxy-Authorization")) return value;
+  size_t space = value.find(' ');
+  if (space == std::string::npos || space == 0) return "***";
+  return value.substr(0, space) + " ***";
+}
+
+namespace {
+void MaskPasswords(Json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "password" && it.value().is_string()) {
+        it.value() = "***";
+      } else {
+        MaskPasswords(it.value());
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& e : j) MaskPasswords(e);
+  }
+}
+}  // namespace
+
+std::string RedactPasswords(const std::string& body) {
+  if (body.find("\"password\"") == std::string::npos) return body;
+  auto j = Json::parse(body, nullptr, false);
+  if (j.is_discarded()) return body;
+  MaskPasswords(j);
+  return DumpCompact(j);
 }
 
 }  // namespace core

@@ -1,6 +1,7 @@
 #include "mock_okta/executor.h"
 
 #include "core/http.h"
+#include "core/secret.h"
 #include "mock_okta/org.h"
 
 namespace okta {
@@ -14,9 +15,10 @@ const char* ReasonPhrase(int status) {
 
 namespace {
 
+// Records never hold credentials: Authorization keeps only its scheme.
 Json HeadersJson(const std::vector<Header>& hs) {
   Json a = Json::array();
-  for (const auto& h : hs) a.push_back(Json{{"name", h.name}, {"value", h.value}});
+  for (const auto& h : hs) a.push_back(Json{{"name", h.name}, {"value", core::RedactHeaderValue(h.name, h.value)}});
   return a;
 }
 
@@ -77,9 +79,10 @@ Json TrafficRecord(const Job* job, const std::string& app_id, const std::string&
                         {"url", base_url + req.Target()},
                         {"target", req.Target()},
                         {"headers", HeadersJson(req.headers)},
-                        {"body", req.body}};
+                        {"body", core::RedactPasswords(req.body)}};  // Sync Password bodies
   if (ex.status != 0) {
-    rec["response"] = Json{{"status", ex.status}, {"headers", HeadersJson(ex.headers)}, {"body", ex.body}};
+    rec["response"] =
+        Json{{"status", ex.status}, {"headers", HeadersJson(ex.headers)}, {"body", core::RedactPasswords(ex.body)}};
   } else {
     rec["response"] = nullptr;
   }
@@ -91,8 +94,9 @@ ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {
   auto started = clock_.Now();
   ScimExchange ex = sender_.Send(in.app.prov.base_url, step.request, in.app.prov.timeout_ms);
   // The record is built on the store's writing thread, off this worker's path.
-  org_.AddTrafficLater([job = in.job, app_id = in.app.id, what = step.what, req = step.request, ex, started,
-                        base = in.app.prov.base_url] { return TrafficRecord(&job, app_id, what, req, ex, started, base); });
+  org_.AddTrafficLater(
+      [job = in.job, app_id = in.app.id, what = step.what, req = step.request, ex, started,
+       base = in.app.prov.base_url] { return TrafficRecord(&job, app_id, what, req, ex, started, base); });
   return ex;
 }
 
@@ -138,8 +142,8 @@ Outcome Executor::Run(const FlowInput& in) {
     }
     last = &ex;
   }
-  return stop(Outcome::Kind::kFailed, "Error while trying to run " + std::string(JobKindName(in.job.kind)) +
-                                          ": the flow did not finish");
+  return stop(Outcome::Kind::kFailed,
+              "Error while trying to run " + std::string(JobKindName(in.job.kind)) + ": the flow did not finish");
 }
 
 }  // namespace okta

@@ -1,4 +1,6 @@
 #include "mock_okta/checker/check_output.h"
+
+#include "core/secret.h"
 #include "mock_okta/checker/check_output_util.h"
 
 #include <algorithm>
@@ -65,10 +67,7 @@ const char* VerdictMark(Verdict v) {
 }
 
 std::string RedactHeader(const std::string& name, const std::string& value) {
-  if (!core::EqualsCi(name, "Authorization") && !core::EqualsCi(name, "Proxy-Authorization")) return value;
-  size_t space = value.find(' ');
-  if (space == std::string::npos || space == 0) return "***";
-  return value.substr(0, space) + " ***";  // keep the scheme: "Bearer ***", "Basic ***"
+  return core::RedactHeaderValue(name, value);  // keeps the scheme: "Bearer ***", "Basic ***"
 }
 
 CheckReport Redact(const CheckReport& report, const RenderOptions& options) {

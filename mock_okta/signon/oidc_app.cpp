@@ -1,6 +1,7 @@
 #include "mock_okta/signon/oidc_app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/secret.h"
@@ -37,9 +38,15 @@ core::Result<std::vector<std::string>> Strings(const Json& obj, const char* key,
 // Okta refuses redirect URIs that are not absolute or carry a fragment.
 core::Status CheckUris(const std::vector<std::string>& uris, const std::string& field) {
   for (const auto& u : uris) {
-    auto colon = u.find("://");
-    if (u.empty() || colon == std::string::npos || colon == 0 || u.size() > 1024 ||
-        u.find_first_of(" \t\r\n") != std::string::npos) {
+    // scheme ":" rest; http(s) need "://host"; native apps may use a private-use
+    // scheme such as com.okta.example:/callback (RFC 8252 §7.1).
+    auto colon = u.find(':');
+    bool scheme_ok = colon != std::string::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(u[0])) &&
+                     u.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") == colon;
+    std::string scheme = scheme_ok ? u.substr(0, colon) : "";
+    bool web = scheme == "http" || scheme == "https";
+    if (!scheme_ok || u.size() <= colon + 1 || (web && u.compare(colon, 3, "://") != 0) ||
+        (web && u.size() <= colon + 3) || u.size() > 1024 || u.find_first_of(" \t\r\n") != std::string::npos) {
       return Invalid(field, "'" + u + "' is not a valid absolute URI.");
     }
     if (u.find('#') != std::string::npos) return Invalid(field, "'" + u + "' must not contain a fragment.");

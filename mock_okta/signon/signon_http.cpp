@@ -3,6 +3,7 @@
 
 #include "core/http.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "mock_okta/org.h"
 #include "mock_okta/signon/signon_routes.h"
 
@@ -69,7 +70,9 @@ void PageHeaders(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer a browser posts the sign-in form with
+  // "Origin: null", which the cross-site check must refuse.
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action *; "
                  "frame-ancestors 'none'");
@@ -166,8 +169,7 @@ Json Headers(const httplib::Headers& hs) {
   for (const auto& [k, v] : hs) {
     std::string value = v;
     if (core::EqualsCi(k, "Authorization")) {
-      auto sp = v.find(' ');
-      value = (sp == std::string::npos ? std::string() : v.substr(0, sp + 1)) + "[redacted]";
+      value = core::RedactHeaderValue(k, v);
     } else if (core::EqualsCi(k, "Cookie") || core::EqualsCi(k, "Set-Cookie")) {
       value = "[redacted]";
     } else if (core::EqualsCi(k, "Location")) {

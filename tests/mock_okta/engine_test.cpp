@@ -281,6 +281,13 @@ TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT 
     REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Users/" + sid});
     CHECK(rs[0].body ==
           R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"N3wPass!"}}]})");
+    // The wire carries the password and the token; the traffic records (and HAR exports) never do,
+    // not even when a server echoes the password back (this fake does).
+    std::string traffic = core::DumpCompact(h.Call("GET", "/sandbox/traffic").body);
+    CHECK(traffic.find("N3wPass!") == std::string::npos);
+    CHECK(traffic.find("scim-token") == std::string::npos);
+    CHECK(traffic.find(R"({\"password\":\"***\"})") != std::string::npos);
+    CHECK(traffic.find(R"("value":"Bearer ***")") != std::string::npos);
   }
   {
     Harness h("aiw_put", Json{{"syncPassword", true}});

@@ -232,6 +232,14 @@ TEST_CASE_METHOD(Oidc, "OIDC app bodies are validated as Okta does", "[signon]")
   Json none = WebApp("N", "web", "client_secret_post");
   none["settings"]["oauthClient"]["redirect_uris"] = Json::array();
   CHECK(Call("POST", "/api/v1/apps", none).status == 400);
+  // Native apps may use a private-use scheme (RFC 8252); http(s) needs "://host".
+  Json native = WebApp("Native", "native", "none");
+  native["settings"]["oauthClient"]["redirect_uris"] = Json::array({"com.okta.example:/callback"});
+  CHECK(Call("POST", "/api/v1/apps", native).status == 200);
+  native["settings"]["oauthClient"]["redirect_uris"] = Json::array({"http:/callback"});
+  CHECK(Call("POST", "/api/v1/apps", native).status == 400);
+  native["settings"]["oauthClient"]["redirect_uris"] = Json::array({"1http://x/cb"});
+  CHECK(Call("POST", "/api/v1/apps", native).status == 400);
   // Adding a redirect URI with PUT keeps the secret and the other settings.
   auto app = Call("GET", "/api/v1/apps/" + client_id);
   Json put{{"label", "Web App"},
