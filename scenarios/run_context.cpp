@@ -96,6 +96,34 @@ const std::string* RunContext::LookupScimUser(const std::string& user_name) cons
   return it == scim_users_.end() ? nullptr : &it->second;
 }
 
+void RunContext::RememberOidcApp(OidcApp app) {
+  std::string key = Lower(app.label);
+  oidc_apps_[key] = std::move(app);
+}
+
+const OidcApp& RunContext::FindOidcApp(const std::string& label) const {
+  if (label.empty()) {
+    if (oidc_apps_.size() == 1) return oidc_apps_.begin()->second;
+    throw StepFailed{oidc_apps_.empty() ? "no OIDC app yet (create one with the oidcApp step)"
+                                        : "several OIDC apps: say which one with \"app\": \"<label>\""};
+  }
+  auto it = oidc_apps_.find(Lower(label));
+  if (it != oidc_apps_.end()) return it->second;
+  std::string have;
+  for (const auto& [k, a] : oidc_apps_) have += (have.empty() ? "" : ", ") + a.label;
+  throw StepFailed{"no OIDC app labelled " + label + " (this scenario created: " + (have.empty() ? "none" : have) +
+                   ")"};
+}
+
+void RunContext::RememberPassword(const std::string& login, const std::string& password) {
+  passwords_[Lower(login)] = password;
+}
+
+std::string RunContext::Password(const std::string& login) const {
+  auto it = passwords_.find(Lower(login));
+  return it == passwords_.end() ? kDefaultPassword : it->second;
+}
+
 // ----------------------------------------------------------- placeholders
 
 std::string RunContext::Resolve(const std::string& kind, const std::string& arg) {
@@ -105,6 +133,7 @@ std::string RunContext::Resolve(const std::string& kind, const std::string& arg)
   if (kind == "scimUserId") return ScimUserId(arg);
   if (kind == "scimGroupId") return ScimGroupId(arg);
   if (kind == "mappingId") return MappingId(arg);
+  if (kind == "clientId") return FindOidcApp(arg).client_id;
   throw StepFailed{"unknown placeholder ${" + kind + ":" + arg + "}"};
 }
 

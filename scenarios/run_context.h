@@ -18,6 +18,19 @@
 
 namespace scenarios {
 
+// An OIDC app integration a scenario created (the oidcApp step), by label.
+struct OidcApp {
+  std::string label;
+  std::string client_id;      // = the app's id
+  std::string client_secret;  // confidential clients only
+  std::string auth_method;    // client_secret_basic | client_secret_post | none
+  std::string type;           // web | browser | native | service
+  std::vector<std::string> redirect_uris;
+};
+
+// The password createUser gives a user when the scenario names none.
+inline constexpr const char* kDefaultPassword = "Passw0rd!1";
+
 // Prefixes every line of `text` with `pad`.
 std::string Indent(const std::string& text, const std::string& pad = "      ");
 
@@ -51,8 +64,19 @@ class RunContext {
   void RememberScimUser(const std::string& user_name, const std::string& id);
   const std::string* LookupScimUser(const std::string& user_name) const;
 
+  // Sign-on: OIDC apps by label (case-insensitive), the passwords users were
+  // given (a user the scenario gave none to answers kDefaultPassword).
+  void RememberOidcApp(OidcApp app);
+  // The app called `label`; "" means the only OIDC app so far. Throws
+  // StepFailed when there is no such app (or several and no label).
+  const OidcApp& FindOidcApp(const std::string& label) const;
+  void RememberPassword(const std::string& login, const std::string& password);
+  std::string Password(const std::string& login) const;
+  // 1, 2, 3, … : numbers each sign-in's state, nonce and PKCE verifier.
+  int NextSignIn() { return ++sign_ins_; }
+
   // Replaces "${kind:arg}" placeholders in every string of `j` (userId,
-  // groupId, scimUserId, scimGroupId, mappingId, appId).
+  // groupId, scimUserId, scimGroupId, mappingId, appId, clientId).
   Json Subst(const Json& j);
 
   // ---- the provisioning queue
@@ -89,7 +113,9 @@ class RunContext {
   ServiceClients services_;
   std::string app_id_;
   std::string where_;
-  std::map<std::string, std::string> users_, groups_, mappings_, scim_users_;
+  std::map<std::string, std::string> users_, groups_, mappings_, scim_users_, passwords_;
+  std::map<std::string, OidcApp> oidc_apps_;  // by lower-case label
+  int sign_ins_ = 0;
   int64_t traffic_cursor_ = 0;
   std::vector<Failure> failures_;
 };

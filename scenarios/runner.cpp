@@ -1,5 +1,6 @@
 #include "scenarios/runner.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "scenarios/expectations.h"
@@ -27,7 +28,7 @@ std::string StepSummary(const Json& a) {
   if (a.is_number() || a.is_boolean()) return ": " + a.dump();
   if (a.is_array()) return ": " + std::to_string(a.size()) + " items";
   if (!a.is_object()) return "";
-  for (const char* k : {"user", "login", "group", "name", "userName", "displayName"}) {
+  for (const char* k : {"user", "login", "group", "name", "label", "userName", "displayName"}) {
     if (a.contains(k) && a[k].is_string()) return ": " + a[k].get<std::string>();
   }
   if (a.contains("users") && a["users"].is_array()) return ": " + std::to_string(a["users"].size()) + " users";
@@ -100,7 +101,7 @@ class Runner {
     out.passed = out.failures.empty();
     out.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
     auto t = run_.sandbox().open() ? FetchTraffic(run_.endpoints().okta_url, 0) : core::Result<Json>(Json::array());
-    out.requests = t.ok() ? static_cast<int64_t>(t->size()) : 0;
+    out.requests = t.ok() ? std::count_if(t->begin(), t->end(), [](const Json& r) { return !IsSignOnRecord(r); }) : 0;
     return out;
   }
 

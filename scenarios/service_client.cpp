@@ -18,13 +18,19 @@ void ServiceClient::Open(const std::string& url, httplib::Headers headers) {
 }
 
 Reply ServiceClient::Call(const std::string& method, const std::string& path, const Json& body) {
+  return body.is_null() ? Send(method, path, "", "") : Send(method, path, core::DumpCompact(body), "application/json");
+}
+
+Reply ServiceClient::Send(const std::string& method, const std::string& path, const std::string& body,
+                          const std::string& content_type, const httplib::Headers& extra) {
   httplib::Request req;
   req.method = method;
   req.path = prefix_ + path;
   req.headers = headers_;
-  if (!body.is_null()) {
-    req.body = core::DumpCompact(body);
-    req.headers.emplace("Content-Type", "application/json");
+  for (const auto& h : extra) req.headers.insert(h);
+  if (!content_type.empty()) {
+    req.body = body;
+    req.headers.emplace("Content-Type", content_type);
   }
   Reply r;
   auto res = client_->send(req);

@@ -47,6 +47,10 @@ class ServiceClient {
   Reply Call(const std::string& method, const std::string& path, const Json& body = nullptr);
   // Like Call, but a non-2xx answer ends the step (throws StepFailed).
   Json Must(const std::string& method, const std::string& path, const Json& body = nullptr);
+  // A request with a body as is (sent with `content_type` when not empty) and
+  // `extra` headers after the fixed ones. Redirects are never followed.
+  Reply Send(const std::string& method, const std::string& path, const std::string& body,
+             const std::string& content_type, const httplib::Headers& extra = {});
 
  private:
   std::unique_ptr<httplib::Client> client_;

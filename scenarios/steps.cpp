@@ -5,6 +5,7 @@
 #include "scenarios/expectations.h"
 #include "scenarios/match.h"
 #include "scenarios/run_context.h"
+#include "scenarios/signon_steps.h"
 
 namespace scenarios {
 
@@ -45,11 +46,15 @@ void CreateUser(RunContext& run, const Json& u) {
   if (!profile.contains("login")) throw StepFailed{"createUser: \"login\" is required"};
   if (!profile.contains("email")) profile["email"] = profile["login"];
   Json body{{"profile", profile}};
-  if (!u.contains("password") || !u["password"].is_null())
-    body["credentials"] = Json{{"password", Json{{"value", u.value("password", "Passw0rd!1")}}}};
+  std::string password;
+  if (!u.contains("password") || !u["password"].is_null()) {
+    password = u.value("password", kDefaultPassword);
+    body["credentials"] = Json{{"password", Json{{"value", password}}}};
+  }
   bool activate = u.value("activate", true);
   Json created = run.okta().Must("POST", std::string("/api/v1/users?activate=") + (activate ? "true" : "false"), body);
   run.RememberUser(profile["login"], created["id"]);
+  run.RememberPassword(profile["login"], password);
   if (u.contains("groups"))
     for (const auto& g : u["groups"])
       run.okta().Must("PUT", "/api/v1/groups/" + run.GroupId(g) + "/users/" + created["id"].get<std::string>());
@@ -67,6 +72,7 @@ void UpdateUser(RunContext& run, const Json& a) {
   Json body{{"profile", a.value("profile", Json::object())}};
   if (a.contains("password")) body["credentials"] = Json{{"password", Json{{"value", a["password"]}}}};
   run.okta().Must("POST", "/api/v1/users/" + run.UserId(a.value("user", "")), body);
+  if (a.contains("password") && a["password"].is_string()) run.RememberPassword(a.value("user", ""), a["password"]);
 }
 
 // POST /api/v1/users/{id}/lifecycle/<action> for each user.
@@ -119,8 +125,11 @@ void RenameGroup(RunContext& run, const Json& a) {
 
 // ---------------------------------------------------------- assignments
 
+// The preset app, or with {"app": "<label>"} an OIDC app the scenario created.
 void Assignments(RunContext& run, const Json& a, bool assign) {
-  const std::string app = AppPath(run);
+  const std::string app = a.is_object() && a.contains("app") && a["app"].is_string()
+                              ? "/api/v1/apps/" + run.FindOidcApp(a["app"]).client_id
+                              : AppPath(run);
   for (const auto& g : Refs(a, "group", "groups", false)) {
     if (assign) {
       run.okta().Must("PUT", app + "/groups/" + run.GroupId(g), Json::object());
@@ -379,6 +388,10 @@ const std::vector<StepSpec>& StepTable() {
       {"encryptionUp", EncryptionUp},
       {"encryptionFault", EncryptionFault},
       {"groupProvisioning", GroupProvisioning},
+      // sign-on (OpenID Connect; scenarios/signon_steps.h)
+      {"oidcApp", OidcAppStep, /*waits_after=*/true, OidcAppKeys()},
+      {"authServerClaim", AuthServerClaimStep, /*waits_after=*/false, AuthServerClaimKeys()},
+      {"signIn", SignInStep, /*waits_after=*/false, SignInKeys()},
       // waits and checks
       {"waitIdle", WaitIdle, /*waits_after=*/false},
       {"advanceClock", AdvanceClock},

@@ -21,6 +21,11 @@ using core::Json;
 // headers,body}|null, error|null. Errors: kUnavailable (no answer).
 core::Result<Json> FetchTraffic(const std::string& okta_url, int64_t after = 0);
 
+// The log also holds the sign-on exchanges the mock answered (jobKind
+// "sign_on": authn, authorize, token, …; secrets redacted). They are not SCIM
+// traffic: traffic expectations, request counts and replay leave them out.
+bool IsSignOnRecord(const Json& record);
+
 // Makes records reproducible across runs: every occurrence of each `from`
 // text is replaced by its `to` (e.g. the ephemeral "127.0.0.1:41234" of a
 // test server by "127.0.0.1:7020") in every string of the record, and
@@ -38,7 +43,8 @@ Json TrafficToHar(const Json& records, const std::string& creator_version);
 
 // Replays the SCIM requests of a HAR in order against `base_url` with
 // `Authorization: Bearer <token>`, and compares each answer with the
-// recorded one.
+// recorded one. Sign-on entries (_jobKind "sign_on") are not sent: they
+// count as skipped.
 struct ReplayDifference {
   size_t entry = 0;       // 0-based HAR entry index
   std::string request;    // "POST /Users"
@@ -46,7 +52,7 @@ struct ReplayDifference {
 };
 struct ReplayReport {
   size_t replayed = 0;
-  size_t skipped = 0;  // entries without a request the server could get (transport errors)
+  size_t skipped = 0;  // entries not sent: no recorded answer (transport errors), or sign-on exchanges
   std::vector<ReplayDifference> differences;
 };
 // Ids the server assigns (`id` of created or listed resources) are learnt
