@@ -40,6 +40,10 @@ class Engine final : public JobSink {
   void Stop();
 
   void Enqueue(Job job) override;
+  // Queued jobs are journaled here (JobQueue::set_journal); set before Start().
+  void SetJournal(JobJournal* journal) { queue_.set_journal(journal); }
+  // Queues a job read back from the journal (before Start()).
+  void Restore(Job job) { queue_.Restore(std::move(job)); }
   void Notify() { queue_.Notify(); }  // the clock moved (sandbox time control)
   void SetPaused(bool paused) { queue_.SetPaused(paused); }
   bool paused() { return queue_.paused(); }

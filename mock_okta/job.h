@@ -80,9 +80,9 @@ struct Job {
   std::string password;   // user_password
   int attempts = 0;       // 429 answers so far
   int64_t last_wait_s = 0;
-  std::string due;        // ISO time; "" = now
+  std::string due;  // ISO time; "" = now
   std::string created;
-  std::string task_id;    // set when retried from a task
+  std::string task_id;  // set when retried from a task
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Job, id, kind, app_id, user_id, group_id, mapping_id, target_id,
                                                 password, attempts, last_wait_s, due, created, task_id)
@@ -98,6 +98,16 @@ class JobSink {
   virtual ~JobSink() = default;
   // Thread-safe; called with the Org's lock held, so it must not call back into the Org.
   virtual void Enqueue(Job job) = 0;
+};
+
+// Where queued jobs are kept so they survive a restart (the store). Called
+// by the JobQueue with its lock held: implementations must only hand the
+// write off (OktaStore writes it on its own thread), never block or call back.
+class JobJournal {
+ public:
+  virtual ~JobJournal() = default;
+  virtual void Saved(const Job& job) = 0;            // queued or parked (again): upsert by id
+  virtual void Done(const std::string& job_id) = 0;  // finished or dropped
 };
 
 }  // namespace okta

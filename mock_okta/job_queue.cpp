@@ -27,6 +27,7 @@ void JobQueue::Push(Job job) {
       ++n;
     }
     if (job.created.empty()) job.created = core::FormatIso8601(clock_.Now());
+    if (journal_) journal_->Saved(job);
     std::string key = JobOrderKey(job);
     queue_.push_back(Queued{std::move(job), clock_.Now(), std::move(key)});
   }
@@ -39,9 +40,26 @@ void JobQueue::Park(Job job, core::TimePoint due) {
     if (stop_) return;
     std::string key = JobOrderKey(job);
     if (JobKindCoalesces(job.kind) && job.attempts == 0) ++coalescing_[CoalesceKey(job)];
+    if (journal_) {
+      job.due = core::FormatIso8601(due);
+      journal_->Saved(job);
+    }
     queue_.push_front(Queued{std::move(job), due, std::move(key)});
   }
   work_cv_.notify_all();
+}
+
+void JobQueue::Restore(Job job) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stop_) return;
+    auto due = job.due.empty() ? std::nullopt : core::ParseIso8601(job.due);
+    if (JobKindCoalesces(job.kind) && job.attempts == 0) ++coalescing_[CoalesceKey(job)];
+    std::string key = JobOrderKey(job);
+    // In journal order, each at its due time (parked jobs) or now.
+    queue_.push_back(Queued{std::move(job), due.value_or(clock_.Now()), std::move(key)});
+  }
+  work_cv_.notify_one();
 }
 
 // The first job that is due and whose subject is neither running nor held
@@ -82,6 +100,9 @@ void JobQueue::Finish(const Job& job) {
     std::lock_guard<std::mutex> lk(mu_);
     running_keys_.erase(JobOrderKey(job));
     --running_;
+    // A job parked again (429) is queued under the same id: keep its entry.
+    bool requeued = std::any_of(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.job.id == job.id; });
+    if (journal_ && !requeued) journal_->Done(job.id);
   }
   work_cv_.notify_all();
   idle_cv_.notify_all();
@@ -118,6 +139,9 @@ bool JobQueue::paused() {
 
 void JobQueue::DropQueued() {
   std::lock_guard<std::mutex> lk(mu_);
+  if (journal_) {
+    for (const auto& q : queue_) journal_->Done(q.job.id);
+  }
   queue_.clear();
   coalescing_.clear();
 }

@@ -24,6 +24,13 @@ namespace okta {
 class JobQueue {
  public:
   explicit JobQueue(const core::Clock& clock) : clock_(clock) {}
+  // Where queued jobs are journaled (null: nowhere). Set before use. A job is
+  // saved when queued or parked and forgotten when it finishes (unless it was
+  // parked again) or is dropped by DropQueued; Stop() keeps the journal, so
+  // the jobs still queued run after a restart (Restore).
+  void set_journal(JobJournal* journal) { journal_ = journal; }
+  // Queues a job read back from the journal: at its due time if it has one.
+  void Restore(Job job);
 
   // Queues a job to run now. A job of a coalescing kind (JobKindCoalesces)
   // is dropped when one for the same subject is queued and not yet started.
@@ -35,8 +42,8 @@ class JobQueue {
   std::optional<Job> Take();
   void Finish(const Job& job);
 
-  void Stop();    // Take() returns nullopt from now on; queued jobs are dropped
-  void Notify();  // the clock moved: re-check parked jobs
+  void Stop();                  // Take() returns nullopt from now on; queued jobs are dropped
+  void Notify();                // the clock moved: re-check parked jobs
   void SetPaused(bool paused);  // paused: Take() hands out nothing
   bool paused();
   void DropQueued();  // drops every queued and parked job (running ones finish)
@@ -66,6 +73,7 @@ class JobQueue {
   int running_ = 0;
   bool stop_ = false;
   bool paused_ = false;
+  JobJournal* journal_ = nullptr;
 };
 
 }  // namespace okta

@@ -16,6 +16,17 @@
 
 namespace okta {
 
+// The provisioning job journal in okta.db (documents of kind "job").
+class StoreJournal final : public JobJournal {
+ public:
+  explicit StoreJournal(OktaStore& store) : store_(store) {}
+  void Saved(const Job& job) override { store_.JournalJob(job.id, nlohmann::json(job).dump()); }
+  void Done(const std::string& job_id) override { store_.JournalJob(job_id, std::nullopt); }
+
+ private:
+  OktaStore& store_;
+};
+
 struct MockOkta::Impl {
   Config config;
   core::SystemClock system_clock;
@@ -24,6 +35,7 @@ struct MockOkta::Impl {
   std::unique_ptr<OktaStore> store;
   std::unique_ptr<Org> org;
   HttpScimSender sender;
+  std::unique_ptr<StoreJournal> journal;  // before the engine: outlives its workers
   std::unique_ptr<Engine> engine;
   std::unique_ptr<signon::AuthServers> auth_servers;
   std::unique_ptr<signon::SignOn> signon;
@@ -126,6 +138,17 @@ core::Result<int> MockOkta::Start() {
   ScimSender& sender = d.config.scim_sender ? *d.config.scim_sender : d.sender;
   d.engine = std::make_unique<Engine>(*d.org, sender, *d.clock, d.config.provisioning_workers);
   d.org->set_job_sink(d.engine.get());
+  // Jobs still queued when the sandbox last stopped run again, in their order.
+  d.journal = std::make_unique<StoreJournal>(*d.store);
+  int restored = 0;
+  for (const auto& doc : d.store->ListDocs("job")) {
+    auto job = nlohmann::json::parse(doc.dump(), nullptr, false);
+    if (job.is_discarded() || !job.is_object()) continue;
+    d.engine->Restore(job.get<Job>());
+    ++restored;
+  }
+  d.engine->SetJournal(d.journal.get());
+  if (restored > 0) spdlog::info("mock Okta: {} provisioning jobs queued before the last stop run again", restored);
   d.auth_servers = std::make_unique<signon::AuthServers>(*d.store, *d.ids, *d.clock);
   d.signon = std::make_unique<signon::SignOn>(*d.org, *d.auth_servers, *d.clock);
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();

@@ -15,12 +15,17 @@ namespace {
 // single-key entities), a secondary lookup column x, the insertion seq and
 // the JSON document.
 std::string EntityTable(const std::string& name, const std::string& x_collate) {
-  return "CREATE TABLE " + name +
-         " (k1 TEXT NOT NULL, k2 TEXT NOT NULL DEFAULT '', x TEXT NOT NULL DEFAULT ''" + x_collate +
+  return "CREATE TABLE " + name + " (k1 TEXT NOT NULL, k2 TEXT NOT NULL DEFAULT '', x TEXT NOT NULL DEFAULT ''" +
+         x_collate +
          ", seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (k1, k2));"
-         "CREATE INDEX " + name + "_x ON " + name + " (x, seq);"
-         "CREATE INDEX " + name + "_k2 ON " + name + " (k2, seq);"
-         "CREATE UNIQUE INDEX " + name + "_seq ON " + name + " (seq);";
+         "CREATE INDEX " +
+         name + "_x ON " + name +
+         " (x, seq);"
+         "CREATE INDEX " +
+         name + "_k2 ON " + name +
+         " (k2, seq);"
+         "CREATE UNIQUE INDEX " +
+         name + "_seq ON " + name + " (seq);";
 }
 
 std::vector<core::Migration> Migrations() {
@@ -30,7 +35,7 @@ std::vector<core::Migration> Migrations() {
                    "CREATE TABLE logs (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);"
                    "CREATE TABLE traffic (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);";
   // v2: sign-on documents (authorization servers, signing keys, the org id).
-  std::string v2 = EntityTable("signon_docs", "");
+  std::string v2 = EntityTable("docs", "");
   return {{1, v1}, {2, v2}};
 }
 
@@ -82,8 +87,9 @@ Status OktaStore::Put(const char* table, const std::string& k1, const std::strin
                       const std::string& data) {
   return pool_->Write([&](core::Db& db) -> Status {
     std::string t = table;
-    auto st = db.Prepare("INSERT INTO " + t + " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " +
-                         t + "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
+    auto st = db.Prepare("INSERT INTO " + t +
+                         " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " + t +
+                         "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
     if (!st.ok()) return st.error();
     (*st)->Bind(1, k1).Bind(2, k2).Bind(3, x).Bind(4, data);
     return (*st)->Exec();
@@ -147,7 +153,9 @@ Status OktaStore::PutUser(const User& u) {
   std::string login = u.profile.value("login", "");
   if (auto other = GetBy("users", "x", login)) {
     auto existing = Decode<User>(other->second);
-    if (existing && existing->id != u.id) return core::MakeError(core::ErrorCode::kConflict, "login: An object with this field already exists in the current organization");
+    if (existing && existing->id != u.id)
+      return core::MakeError(core::ErrorCode::kConflict,
+                             "login: An object with this field already exists in the current organization");
   }
   return Put("users", u.id, "", login, Encode(u));
 }
@@ -259,7 +267,9 @@ Status OktaStore::DeleteApp(const std::string& id) {
 }
 
 // ---- app users: k1 = app, k2 = user, x = app ----
-Status OktaStore::PutAppUser(const AppUser& au) { return Put("app_users", au.app_id, au.user_id, au.app_id, Encode(au)); }
+Status OktaStore::PutAppUser(const AppUser& au) {
+  return Put("app_users", au.app_id, au.user_id, au.app_id, Encode(au));
+}
 std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const std::string& user_id) {
   return Decode<AppUser>(Get("app_users", app_id, user_id));
 }
@@ -287,7 +297,9 @@ std::vector<AppGroup> OktaStore::ListAppGroupsOfGroup(const std::string& g) {
 Status OktaStore::DeleteAppGroup(const std::string& a, const std::string& g) { return Delete("app_groups", a, g); }
 
 // ---- group push mappings: k1 = id, k2 = '', x = source group; app in JSON ----
-Status OktaStore::PutGroupPush(const GroupPush& p) { return Put("group_pushes", p.id, "", p.source_group_id, Encode(p)); }
+Status OktaStore::PutGroupPush(const GroupPush& p) {
+  return Put("group_pushes", p.id, "", p.source_group_id, Encode(p));
+}
 std::optional<GroupPush> OktaStore::LookupGroupPush(const std::string& id) {
   return Decode<GroupPush>(Get("group_pushes", id, ""));
 }
@@ -313,7 +325,7 @@ Status OktaStore::ResetAll() {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
     for (const char* t : {"users", "groups_", "memberships", "apps", "app_users", "app_groups", "group_pushes", "tasks",
-                          "logs", "traffic", "signon_docs"}) {
+                          "logs", "traffic", "docs"}) {
       if (auto st = db.Exec(std::string("DELETE FROM ") + t); !st.ok()) return st;
     }
     return tx.Commit();
@@ -321,11 +333,11 @@ Status OktaStore::ResetAll() {
 }
 
 Status OktaStore::PutDoc(const std::string& kind, const std::string& id, const Json& doc) {
-  return Put("signon_docs", kind, id, kind, doc.dump());
+  return Put("docs", kind, id, kind, doc.dump());
 }
 
 std::optional<Json> OktaStore::GetDoc(const std::string& kind, const std::string& id) {
-  auto text = Get("signon_docs", kind, id);
+  auto text = Get("docs", kind, id);
   if (!text) return std::nullopt;
   auto j = Json::parse(*text, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
@@ -334,14 +346,14 @@ std::optional<Json> OktaStore::GetDoc(const std::string& kind, const std::string
 
 std::vector<Json> OktaStore::ListDocs(const std::string& kind) {
   std::vector<Json> out;
-  for (const auto& [seq, text] : List("signon_docs", "x", kind, 0, -1)) {
+  for (const auto& [seq, text] : List("docs", "x", kind, 0, -1)) {
     auto j = Json::parse(text, nullptr, false);
     if (!j.is_discarded()) out.push_back(std::move(j));
   }
   return out;
 }
 
-Status OktaStore::DeleteDoc(const std::string& kind, const std::string& id) { return Delete("signon_docs", kind, id); }
+Status OktaStore::DeleteDoc(const std::string& kind, const std::string& id) { return Delete("docs", kind, id); }
 
 std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", nullptr, "", 0, -1)); }
 
@@ -375,7 +387,7 @@ void OktaStore::Append(const char* table, std::function<std::string()> make) {
   bool many;
   {
     std::lock_guard<std::mutex> lk(append_mu_);
-    pending_.push_back({table, std::move(make)});
+    pending_.push_back({table, std::move(make), ""});
     many = pending_.size() >= 512;
   }
   if (many) append_cv_.notify_one();
@@ -418,26 +430,47 @@ Status OktaStore::FlushAppends() {
   // write (a worker linking a user) waits only for the inserts themselves.
   std::vector<std::pair<const char*, std::string>> rows;
   rows.reserve(batch.size());
-  for (auto& a : batch) rows.emplace_back(a.table, a.make());
+  for (auto& a : batch) rows.emplace_back(a.table, a.make ? a.make() : std::string());
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
-    for (const auto& [table, text] : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& [table, text] = rows[i];
+      if (std::string_view(table) == "job") {  // the journal: upsert or delete one document
+        auto stmt = batch[i].make ? db.Prepare(
+                                        "INSERT INTO docs (k1, k2, x, seq, data) VALUES ('job', ?1, 'job', "
+                                        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM docs), ?2) ON CONFLICT (k1, k2) DO "
+                                        "UPDATE SET data = excluded.data")
+                                  : db.Prepare("DELETE FROM docs WHERE k1 = 'job' AND k2 = ?1");
+        if (!stmt.ok()) return stmt.error();
+        (*stmt)->Bind(1, batch[i].id);
+        if (batch[i].make) (*stmt)->Bind(2, text);
+        if (auto s = (*stmt)->Exec(); !s.ok()) return s;
+        continue;
+      }
       auto stmt = db.Prepare(std::string("INSERT INTO ") + table + " (data) VALUES (?)");
       if (!stmt.ok()) return stmt.error();
       (*stmt)->Bind(1, text);
       if (auto s = (*stmt)->Exec(); !s.ok()) return s;
     }
-    for (auto [table, max] : {std::pair<const char*, int64_t>{"logs", max_logs_.load()}, {"traffic", max_traffic_.load()}}) {
+    for (auto [table, max] :
+         {std::pair<const char*, int64_t>{"logs", max_logs_.load()}, {"traffic", max_traffic_.load()}}) {
       if (max <= 0) continue;
-      auto stmt = db.Prepare(std::string("DELETE FROM ") + table + " WHERE seq <= (SELECT MAX(seq) FROM " + table +
-                             ") - ?");
+      auto stmt =
+          db.Prepare(std::string("DELETE FROM ") + table + " WHERE seq <= (SELECT MAX(seq) FROM " + table + ") - ?");
       if (!stmt.ok()) return stmt.error();
       (*stmt)->Bind(1, max);
       if (auto s = (*stmt)->Exec(); !s.ok()) return s;
     }
     return tx.Commit();
   });
+}
+
+void OktaStore::JournalJob(const std::string& id, std::optional<std::string> doc) {
+  std::function<std::string()> make;
+  if (doc) make = [text = std::move(*doc)] { return text; };
+  std::lock_guard<std::mutex> lk(append_mu_);
+  pending_.push_back({"job", std::move(make), id});
 }
 
 void OktaStore::SetRetention(int64_t max_logs, int64_t max_traffic) {

@@ -7,12 +7,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/json_util.h"
@@ -102,6 +102,11 @@ class OktaStore {
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
   core::Status AddTraffic(const core::Json& record);
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
+  // The provisioning job journal (documents of kind "job"): `doc` set saves
+  // (upserts) the job, nullopt deletes it. Written in order with the log and
+  // traffic appends, on the writing thread (so a process killed mid-run may
+  // lose the last moments of it, like the log).
+  void JournalJob(const std::string& id, std::optional<std::string> doc);
   // Writes the pending log and traffic appends now.
   core::Status FlushAppends();
   // Copies the WAL into the database (the writing thread does this every
@@ -118,8 +123,9 @@ class OktaStore {
  private:
   explicit OktaStore(std::unique_ptr<core::DbPool> pool);
   struct Appended {
-    const char* table;  // "logs" or "traffic"
+    const char* table;                  // "logs", "traffic", or "job" (journal: `id`, and no `make` for a delete)
     std::function<std::string()> make;  // the row's JSON text
+    std::string id;
   };
   void Append(const char* table, std::function<std::string()> make);
   void ForgetApps(const std::string& id);  // "" = all

@@ -20,6 +20,10 @@ std::vector<std::string> SplitScopes(const std::string& s) {
   return out;
 }
 
+namespace {
+constexpr size_t kMaxSessions = 100000;
+}  // namespace
+
 SignOn::SignOn(Org& org, AuthServers& servers, const core::Clock& clock, Lifetimes lifetimes)
     : org_(org), servers_(servers), clock_(clock), life_(lifetimes) {}
 
@@ -116,6 +120,15 @@ void SignOn::Purge() {
   std::erase_if(refresh_, [&](const auto& kv) {
     return kv.second.last_used + std::chrono::seconds(life_.refresh_idle_s) <= now;
   });
+  // A bound on what is live too: beyond kMaxSessions the oldest sessions end
+  // (a sign-in loop would otherwise keep every 2-hour session).
+  if (sessions_.size() > kMaxSessions) {
+    std::vector<std::pair<core::TimePoint, std::string>> by_age;
+    by_age.reserve(sessions_.size());
+    for (const auto& [id, sess] : sessions_) by_age.emplace_back(sess.created, id);
+    std::sort(by_age.begin(), by_age.end());
+    for (size_t i = 0; i + kMaxSessions < by_age.size(); ++i) sessions_.erase(by_age[i].second);
+  }
   int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   std::erase_if(revoked_jti_, [&](const auto& kv) { return kv.second <= secs; });
 }

@@ -69,15 +69,17 @@ TEST_CASE("assigning a user looks it up by userName and POSTs Okta's create body
     Harness h(profile);
     std::string uid = h.CreateUser("test.user@okta.local", "Test", "User");
     auto rs = h.Do([&] { REQUIRE(h.Assign(uid).status == 200); });
-    REQUIRE(Lines(rs) == std::vector<std::string>{
-                             "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
-                             "POST /scim/v2/Users"});
+    REQUIRE(Lines(rs) ==
+            std::vector<std::string>{
+                "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
+                "POST /scim/v2/Users"});
     Json body = BodyOf(rs[1]);
     std::string pw = body["password"];
     CHECK(pw.size() == 8);
-    CHECK(rs[1].body ==
-          R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"test.user@okta.local","name":{"givenName":"Test","familyName":"User"},"emails":[{"primary":true,"value":"test.user@okta.local","type":"work"}],"displayName":"Test User","locale":"en-US","externalId":")" +
-              uid + R"(","groups":[],"password":")" + pw + R"(","active":true})");
+    CHECK(
+        rs[1].body ==
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"test.user@okta.local","name":{"givenName":"Test","familyName":"User"},"emails":[{"primary":true,"value":"test.user@okta.local","type":"work"}],"displayName":"Test User","locale":"en-US","externalId":")" +
+            uid + R"(","groups":[],"password":")" + pw + R"(","active":true})");
     CHECK(rs[1].Header("Content-Type") == "application/scim+json; charset=utf-8");
     CHECK(rs[1].Header("Content-Length") == std::to_string(rs[1].body.size()));
     CHECK(uid.size() == 20);
@@ -105,9 +107,10 @@ TEST_CASE("a user found by the lookup is linked with GET and PUT active:true (Pr
   std::string sid = h.scim.AddUser(Json{{"userName", "test.user@okta.local"}, {"active", false}});
   std::string uid = h.CreateUser("test.user@okta.local", "Test", "User");
   auto rs = h.Do([&] { h.Assign(uid); });
-  REQUIRE(Lines(rs) == std::vector<std::string>{
-                           "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
-                           "GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid});
+  REQUIRE(Lines(rs) ==
+          std::vector<std::string>{
+              "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
+              "GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid});
   Json put = BodyOf(rs[2]);
   CHECK(put["id"] == sid);
   CHECK(put["active"] == true);
@@ -122,7 +125,9 @@ TEST_CASE("a found inactive user is activated with PATCH then GET + PUT (Profile
   auto rs = h.Do([&] { h.Assign(uid); });
   REQUIRE(Lines(rs).size() == 4);
   CHECK(rs[1].Line() == "PATCH /scim/v2/Users/" + sid);
-  CHECK(rs[1].body == R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]})");
+  CHECK(
+      rs[1].body ==
+      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]})");
   CHECK(rs[2].Line() == "GET /scim/v2/Users/" + sid);
   CHECK(rs[3].Line() == "PUT /scim/v2/Users/" + sid);
 }
@@ -135,7 +140,8 @@ TEST_CASE("Create Users off and no match leaves a 'Matching user not found' task
   CHECK(rs[0].method == "GET");
   auto tasks = h.Tasks();
   REQUIRE(tasks.size() == 1);
-  CHECK(tasks[0]["message"] == "Automatic provisioning of user No Body to app Test App failed: Matching user not found.");
+  CHECK(tasks[0]["message"] ==
+        "Automatic provisioning of user No Body to app Test App failed: Matching user not found.");
   CHECK(h.scim.user_count() == 0);
 }
 
@@ -163,7 +169,8 @@ TEST_CASE("users assigned before provisioning are pushed only by Provision User"
 
 // ---- §1.3 Profile update ----
 
-TEST_CASE("a profile update sends GET then PUT echoing the server body with changed attributes", "[okta][engine][update]") {
+TEST_CASE("a profile update sends GET then PUT echoing the server body with changed attributes",
+          "[okta][engine][update]") {
   for (std::string profile : {"aiw_put", "oin_patch"}) {
     Harness h(profile);
     auto [uid, sid] = Provisioned(h);
@@ -175,10 +182,10 @@ TEST_CASE("a profile update sends GET then PUT echoing the server body with chan
     Json put = BodyOf(rs[1]);
     CHECK(put["name"]["givenName"] == "Tess");
     CHECK(put["displayName"] == "Tess User");
-    CHECK(put["id"] == sid);                 // echoed
-    CHECK(put.contains("meta"));             // echoed
-    CHECK(put["active"] == true);            // carried through
-    CHECK_FALSE(put.contains("password"));   // not synced
+    CHECK(put["id"] == sid);                // echoed
+    CHECK(put.contains("meta"));            // echoed
+    CHECK(put["active"] == true);           // carried through
+    CHECK_FALSE(put.contains("password"));  // not synced
     auto logs = h.Logs("application.provision.user.push_profile");
     CHECK(logs.back()["outcome"]["result"] == "SUCCESS");
   }
@@ -215,7 +222,8 @@ TEST_CASE("unassigning deactivates with GET then PUT active:false on Profile B",
   CHECK(BodyOf(rs[1])["userName"] == "test.user@okta.local");
 }
 
-TEST_CASE("deactivating the Okta user deactivates it in the app; suspending sends nothing", "[okta][engine][deactivate]") {
+TEST_CASE("deactivating the Okta user deactivates it in the app; suspending sends nothing",
+          "[okta][engine][deactivate]") {
   Harness h;
   auto [uid, sid] = Provisioned(h);
   auto s = h.Do([&] { CHECK(h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/suspend").status == 200); });
@@ -232,7 +240,8 @@ TEST_CASE("Deactivate Users off: unassigning sends nothing", "[okta][engine][tog
   CHECK(rs.empty());
 }
 
-TEST_CASE("a user whose first push failed is never linked, so unassigning sends nothing", "[okta][engine][deactivate]") {
+TEST_CASE("a user whose first push failed is never linked, so unassigning sends nothing",
+          "[okta][engine][deactivate]") {
   Harness h;
   h.scim.Script("POST", "/Users", 500, R"({"detail":"boom","status":"500"})");
   std::string uid = h.CreateUser("orphan@okta.local", "Or", "Phan");
@@ -248,10 +257,11 @@ TEST_CASE("re-assigning reactivates: filter, GET, PUT, GET, PUT on Profile B", "
   auto [uid, sid] = Provisioned(h);
   h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
   auto rs = h.Do([&] { h.Assign(uid); });
-  REQUIRE(Lines(rs) == std::vector<std::string>{
-                           "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
-                           "GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid, "GET /scim/v2/Users/" + sid,
-                           "PUT /scim/v2/Users/" + sid});
+  REQUIRE(Lines(rs) ==
+          std::vector<std::string>{
+              "GET /scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
+              "GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid, "GET /scim/v2/Users/" + sid,
+              "PUT /scim/v2/Users/" + sid});
   CHECK(BodyOf(rs[2])["active"] == true);
   CHECK(h.scim.user(sid)["active"] == true);
   CHECK(h.Logs("application.provision.user.reactivate").size() == 1);
@@ -271,7 +281,8 @@ TEST_CASE("re-assigning reactivates: filter, PATCH active:true, GET, PUT on Prof
 
 // ---- §1.6 Password sync ----
 
-TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT on Profile B", "[okta][engine][password]") {
+TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT on Profile B",
+          "[okta][engine][password]") {
   {
     Harness h("oin_patch", Json{{"syncPassword", true}});
     auto [uid, sid] = Provisioned(h);
@@ -279,8 +290,9 @@ TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT 
       h.Call("POST", "/api/v1/users/" + uid, Json{{"credentials", Json{{"password", Json{{"value", "N3wPass!"}}}}}});
     });
     REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Users/" + sid});
-    CHECK(rs[0].body ==
-          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"N3wPass!"}}]})");
+    CHECK(
+        rs[0].body ==
+        R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"N3wPass!"}}]})");
     // The wire carries the password and the token; the traffic records (and HAR exports) never do,
     // not even when a server echoes the password back (this fake does).
     std::string traffic = core::DumpCompact(h.Call("GET", "/sandbox/traffic").body);
@@ -331,15 +343,18 @@ PushedGroup PushGroup(Harness& h, const std::string& name, const std::vector<std
 }
 }  // namespace
 
-TEST_CASE("pushing a group on Profile B: filter, POST members:[], GET, PUT full member list", "[okta][engine][groups]") {
+TEST_CASE("pushing a group on Profile B: filter, POST members:[], GET, PUT full member list",
+          "[okta][engine][groups]") {
   Harness h;
   auto [uid, sid] = Provisioned(h);
   std::vector<Received> rs;
   auto g = PushGroup(h, "Test SCIMv2", {uid}, &rs);
   REQUIRE(Lines(rs) == std::vector<std::string>{
                            "GET /scim/v2/Groups?filter=displayName%20eq%20%22Test%20SCIMv2%22&startIndex=1&count=100",
-                           "POST /scim/v2/Groups", "GET /scim/v2/Groups/" + g.remote, "PUT /scim/v2/Groups/" + g.remote});
-  CHECK(rs[1].body == R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","members":[]})");
+                           "POST /scim/v2/Groups", "GET /scim/v2/Groups/" + g.remote,
+                           "PUT /scim/v2/Groups/" + g.remote});
+  CHECK(rs[1].body ==
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","members":[]})");
   CHECK(rs[3].body == R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":")" + g.remote +
                           R"(","displayName":"Test SCIMv2","members":[{"value":")" + sid +
                           R"(","display":"test.user@okta.local"}]})");
@@ -351,16 +366,22 @@ TEST_CASE("pushing a group on Profile A: filter, POST, PATCH add, GET, rename PA
   auto [uid, sid] = Provisioned(h);
   std::vector<Received> rs;
   auto g = PushGroup(h, "Eng", {uid}, &rs);
-  REQUIRE(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Groups?filter=displayName%20eq%20%22Eng%22&startIndex=1&count=100",
-                                                "POST /scim/v2/Groups", "PATCH /scim/v2/Groups/" + g.remote,
-                                                "GET /scim/v2/Groups/" + g.remote, "PATCH /scim/v2/Groups/" + g.remote});
-  CHECK(rs[2].body == R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":")" +
-                          sid + R"(","display":"test.user@okta.local"}]}]})");
-  CHECK(rs[4].body == R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"id":")" +
-                          g.remote + R"(","displayName":"Eng"}}]})");
+  REQUIRE(Lines(rs) ==
+          std::vector<std::string>{"GET /scim/v2/Groups?filter=displayName%20eq%20%22Eng%22&startIndex=1&count=100",
+                                   "POST /scim/v2/Groups", "PATCH /scim/v2/Groups/" + g.remote,
+                                   "GET /scim/v2/Groups/" + g.remote, "PATCH /scim/v2/Groups/" + g.remote});
+  CHECK(
+      rs[2].body ==
+      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":")" +
+          sid + R"(","display":"test.user@okta.local"}]}]})");
+  CHECK(
+      rs[4].body ==
+      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"id":")" +
+          g.remote + R"(","displayName":"Eng"}}]})");
 }
 
-TEST_CASE("membership changes in a pushed group: PATCH remove/add on Profile A, PUT on Profile B", "[okta][engine][groups]") {
+TEST_CASE("membership changes in a pushed group: PATCH remove/add on Profile A, PUT on Profile B",
+          "[okta][engine][groups]") {
   for (std::string profile : {"oin_patch", "aiw_put"}) {
     Harness h(profile);
     auto [u1, s1] = Provisioned(h, "a@okta.local");
@@ -374,13 +395,17 @@ TEST_CASE("membership changes in a pushed group: PATCH remove/add on Profile A, 
       h.Call("POST", "/sandbox/engine", Json{{"paused", false}});
     });
     if (profile == "oin_patch") {
-      REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Groups/" + g.remote, "GET /scim/v2/Groups/" + g.remote,
+      REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Groups/" + g.remote,
+                                                    "GET /scim/v2/Groups/" + g.remote,
                                                     "PATCH /scim/v2/Groups/" + g.remote});
-      CHECK(rs[0].body ==
-            R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \")" +
-                s1 + R"(\"]"},{"op":"add","path":"members","value":[{"value":")" + s2 + R"(","display":"b@okta.local"}]}]})");
+      CHECK(
+          rs[0].body ==
+          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \")" +
+              s1 + R"(\"]"},{"op":"add","path":"members","value":[{"value":")" + s2 +
+              R"(","display":"b@okta.local"}]}]})");
     } else {
-      REQUIRE(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Groups/" + g.remote, "PUT /scim/v2/Groups/" + g.remote});
+      REQUIRE(Lines(rs) ==
+              std::vector<std::string>{"GET /scim/v2/Groups/" + g.remote, "PUT /scim/v2/Groups/" + g.remote});
       CHECK(BodyOf(rs[1])["members"] == Json::array({Json{{"value", s2}, {"display", "b@okta.local"}}}));
     }
     CHECK(h.scim.group(g.remote)["members"].size() == 1);
@@ -396,7 +421,8 @@ TEST_CASE("renaming a pushed group: rename PATCH on Profile A, GET + PUT on Prof
       REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Groups/" + g.remote});
       CHECK(BodyOf(rs[0])["Operations"][0]["value"]["displayName"] == "New");
     } else {
-      REQUIRE(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Groups/" + g.remote, "PUT /scim/v2/Groups/" + g.remote});
+      REQUIRE(Lines(rs) ==
+              std::vector<std::string>{"GET /scim/v2/Groups/" + g.remote, "PUT /scim/v2/Groups/" + g.remote});
     }
     CHECK(h.scim.group(g.remote)["displayName"] == "New");
   }
@@ -406,7 +432,8 @@ TEST_CASE("Push Now on Profile A replaces the whole member list", "[okta][engine
   Harness h("oin_patch");
   auto [uid, sid] = Provisioned(h);
   auto g = PushGroup(h, "Eng", {uid}, nullptr);
-  auto rs = h.Do([&] { h.Call("POST", "/sandbox/apps/" + h.app_id + "/group-push/mappings/" + g.mapping + "/push-now"); });
+  auto rs =
+      h.Do([&] { h.Call("POST", "/sandbox/apps/" + h.app_id + "/group-push/mappings/" + g.mapping + "/push-now"); });
   REQUIRE(rs.size() >= 1);
   CHECK(BodyOf(rs[0])["Operations"][0]["op"] == "replace");
   CHECK(BodyOf(rs[0])["Operations"][0]["path"] == "members");
@@ -433,7 +460,8 @@ TEST_CASE("unlinking a pushed group deletes it remotely only when asked", "[okta
 TEST_CASE("pushing a group whose name exists remotely fails unless linking", "[okta][engine][groups]") {
   Harness h;
   h.scim.Script("GET", "/Groups", 200,
-                R"({"totalResults":1,"startIndex":1,"itemsPerPage":1,"Resources":[{"id":"gx","displayName":"Eng"}]})", {}, 2);
+                R"({"totalResults":1,"startIndex":1,"itemsPerPage":1,"Resources":[{"id":"gx","displayName":"Eng"}]})",
+                {}, 2);
   std::vector<Received> rs;
   auto g = PushGroup(h, "Eng", {}, &rs);
   CHECK(rs.size() == 1);
@@ -463,7 +491,9 @@ TEST_CASE("import pages through users with count=100 and skips inactive users", 
 
 TEST_CASE("a 409 on create becomes a task in Okta's format and the job stops", "[okta][engine][failures]") {
   Harness h;
-  h.scim.Script("POST", "/Users", 409, R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User already exists","status":"409"})");
+  h.scim.Script(
+      "POST", "/Users", 409,
+      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User already exists","status":"409"})");
   std::string uid = h.CreateUser("dup@okta.local", "Dup", "Licate");
   auto rs = h.Do([&] { h.Assign(uid); });
   CHECK(rs.size() == 2);
@@ -495,8 +525,12 @@ TEST_CASE("a 404 on the profile GET and a 500 on PUT become tasks", "[okta][engi
   h.Do([&] { h.Call("POST", "/api/v1/users/" + uid, Json{{"profile", Json{{"firstName", "B"}}}}); });
   auto tasks = h.Tasks();
   REQUIRE(tasks.size() == 2);
-  CHECK(tasks[0]["message"].get<std::string>().find("Error while trying to push profile update for 'test.user@okta.local': Not Found. Errors reported by remote server: Resource gone") != std::string::npos);
-  CHECK(tasks[1]["message"].get<std::string>().find("Internal Server Error. Errors reported by remote server: Invalid JSON: Unrecognized token '<html>oops</html>'") != std::string::npos);
+  CHECK(tasks[0]["message"].get<std::string>().find(
+            "Error while trying to push profile update for 'test.user@okta.local': Not Found. Errors reported by "
+            "remote server: Resource gone") != std::string::npos);
+  CHECK(tasks[1]["message"].get<std::string>().find("Internal Server Error. Errors reported by remote server: Invalid "
+                                                    "JSON: Unrecognized token '<html>oops</html>'") !=
+        std::string::npos);
 }
 
 TEST_CASE("a 501 on PATCH deactivate does not fall back to PUT", "[okta][engine][failures]") {
@@ -564,7 +598,8 @@ TEST_CASE("a 429 without Retry-After waits 5 minutes; after 10 attempts the task
 
 TEST_CASE("a SCIM server slower than the timeout setting gives a timeout task", "[okta][engine][failures]") {
   Harness h("aiw_put", Json{{"timeoutMs", 300}});
-  h.scim.Script("GET", "/Users", 200, R"({"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]})", {}, 1, 1500);
+  h.scim.Script("GET", "/Users", 200, R"({"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]})", {}, 1,
+                1500);
   std::string uid = h.CreateUser("slow@okta.local", "Slow", "Server");
   h.Do([&] { h.Assign(uid); });
   auto tasks = h.Tasks();
@@ -579,7 +614,8 @@ TEST_CASE("a bad SCIM token gives a 401 task", "[okta][engine][failures]") {
   h.Do([&] { h.Assign(uid); });
   auto tasks = h.Tasks();
   REQUIRE(tasks.size() == 1);
-  CHECK(tasks[0]["message"].get<std::string>().find("Unauthorized. Errors reported by remote server: Invalid bearer token") != std::string::npos);
+  CHECK(tasks[0]["message"].get<std::string>().find(
+            "Unauthorized. Errors reported by remote server: Invalid bearer token") != std::string::npos);
 }
 
 TEST_CASE("every exchange is recorded in the traffic log with its job", "[okta][engine][traffic]") {
@@ -601,4 +637,73 @@ TEST_CASE("basic and verbatim header auth modes reach the wire", "[okta][engine]
   h.Settings(Json{{"authMode", "header_verbatim"}, {"token", "Token xyz"}});
   rs = h.Do([&] { h.Call("POST", "/sandbox/apps/" + h.app_id + "/test-connector"); });
   CHECK(rs[0].Header("Authorization") == "Token xyz");
+}
+
+// ---- the job journal (issue: queued jobs were lost on restart) ----
+
+TEST_CASE("jobs still queued when the mock stops run after it starts again on the same okta.db",
+          "[okta][engine][journal]") {
+  FakeScim scim;
+  std::string path = "/tmp/okta_journal_test_" + std::to_string(::getpid()) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  core::ManualClock clock(testing_okta::Epoch());
+  auto start = [&] {
+    okta::Config c;
+    c.port = 0;
+    c.api_token = "t";
+    c.clock = &clock;
+    c.db_path = path;
+    auto m = std::make_unique<okta::MockOkta>(c);
+    REQUIRE(m->Start().ok());
+    return m;
+  };
+  auto call = [](okta::MockOkta& m, const std::string& method, const std::string& target, const Json& body) {
+    auto client = core::MakeClient(m.base_url(), 5, 30);
+    httplib::Request req;
+    req.method = method;
+    req.path = target;
+    req.headers = {{"Authorization", "SSWS t"}, {"Accept", "application/json"}};
+    if (!body.is_null()) {
+      req.body = core::DumpCompact(body);
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = client->send(req);
+    REQUIRE(res);
+    auto j = core::ParseJson(res->body.empty() ? "{}" : res->body);
+    return j.ok() ? *j : Json();
+  };
+  {
+    auto m = start();
+    std::string app = call(*m, "POST", "/api/v1/apps", Json{{"label", "J"}, {"signOnMode", "AUTO_LOGIN"}})["id"];
+    call(*m, "POST", "/api/v1/apps/" + app + "/connections/default?activate=true",
+         Json{{"baseUrl", scim.base_url()}, {"profile", Json{{"authScheme", "TOKEN"}, {"token", "scim-token"}}}});
+    call(*m, "POST", "/sandbox/engine", Json{{"paused", true}});
+    for (int i = 0; i < 3; ++i) {
+      std::string login = "j" + std::to_string(i) + "@example.com";
+      std::string uid = call(
+          *m, "POST", "/api/v1/users?activate=true",
+          Json{{"profile",
+                Json{{"login", login}, {"email", login}, {"firstName", "J"}, {"lastName", std::to_string(i)}}}})["id"];
+      call(*m, "POST", "/api/v1/apps/" + app + "/users", Json{{"id", uid}});
+    }
+    CHECK(call(*m, "GET", "/sandbox/jobs", nullptr).size() == 3);
+    m->Stop();
+  }  // the store writes what is pending as it closes
+  CHECK(scim.requests().empty());
+  {
+    auto m = start();
+    REQUIRE(m->WaitIdle(std::chrono::seconds(10)));
+    int creates = 0;
+    for (const auto& r : scim.requests()) creates += r.method == "POST" && r.target == "/scim/v2/Users";
+    CHECK(creates == 3);
+    m->Stop();
+  }
+  {
+    // Done jobs leave the journal: a third start has nothing to run.
+    size_t before = scim.requests().size();
+    auto m = start();
+    REQUIRE(m->WaitIdle(std::chrono::seconds(10)));
+    CHECK(scim.requests().size() == before);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
