@@ -17,7 +17,8 @@
 //    and traffic records in batches on a thread of its own.
 //  * Stop() stops accepting requests, waits for in-flight handlers and for
 //    the jobs the workers are running (bounded by the SCIM timeout setting),
-//    joins the threads and is idempotent. Queued jobs are dropped.
+//    joins the threads and is idempotent. Queued jobs stay in okta.db's job
+//    journal and run after the next Start() on the same database.
 #pragma once
 
 #include <chrono>
