@@ -11,7 +11,7 @@ WERROR     ?= $(if $(CI),ON,OFF)
 RUN_ARGS   ?=
 
 APT_PACKAGES := g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev \
-                libspdlog-dev catch2 libcli11-dev libssl-dev curl
+                libspdlog-dev catch2 libcli11-dev libssl-dev curl libxmlsec1-dev libxml2-dev zlib1g-dev
 TEST_APT_PACKAGES := chromium wrk
 
 .PHONY: all deps test-deps configure build run test bench clean

@@ -7,6 +7,7 @@
 #include "mock_okta/okta_paging.h"
 #include "mock_okta/render.h"
 #include "mock_okta/signon/oidc_app.h"
+#include "mock_okta/signon/saml_app.h"
 
 namespace okta {
 
@@ -41,6 +42,8 @@ void PostApp(ApiCall& c) {
   if (a.sign_on_mode == "OPENID_CONNECT") {
     if (a.name.empty()) a.name = "oidc_client";
     if (auto st = signon::ApplyOidcBody(*body, &a); !st.ok()) return c.SendError(st.error());
+  } else if (signon::WantsSamlSignOn(*body, a)) {  // SAML_2_0 with settings.signOn: SAML sign-on
+    if (auto st = signon::ApplySamlBody(*body, &a); !st.ok()) return c.SendError(st.error());
   }
   std::string base = c.base();
   c.Reply(c.org().CreateApp(a, c.QueryFlag("activate", true)), [&](const App& x) { return RenderApp(x, base); });
@@ -86,6 +89,8 @@ void PutApp(ApiCall& c) {
       a.settings["oauthClient"] = oc;  // ApplyOidcBody merges the body's fields into it
     }
     if (auto st = signon::ApplyOidcBody(*body, &a); !st.ok()) return c.SendError(st.error());
+  } else if (signon::WantsSamlSignOn(*body, a)) {  // keeps settings.signOn fields the body does not send
+    if (auto st = signon::ApplySamlBody(*body, &a); !st.ok()) return c.SendError(st.error());
   } else if (body->contains("settings")) {
     if (!(*body)["settings"].is_object()) {
       return c.SendError(core::MakeError(core::ErrorCode::kInvalidValue, "settings: must be an object."));

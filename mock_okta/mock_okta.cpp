@@ -11,6 +11,7 @@
 #include "mock_okta/org.h"
 #include "mock_okta/routes.h"
 #include "mock_okta/scim_client.h"
+#include "mock_okta/signon/saml_routes.h"
 #include "mock_okta/signon/signon.h"
 #include "mock_okta/signon/signon_routes.h"
 
@@ -39,6 +40,7 @@ struct MockOkta::Impl {
   std::unique_ptr<Engine> engine;
   std::unique_ptr<signon::AuthServers> auth_servers;
   std::unique_ptr<signon::SignOn> signon;
+  std::unique_ptr<signon::SamlIdp> saml;
   httplib::Server server;
   std::unique_ptr<core::HttpListener> listener;
   std::string api_token;
@@ -151,6 +153,7 @@ core::Result<int> MockOkta::Start() {
   if (restored > 0) spdlog::info("mock Okta: {} provisioning jobs queued before the last stop run again", restored);
   d.auth_servers = std::make_unique<signon::AuthServers>(*d.store, *d.ids, *d.clock);
   d.signon = std::make_unique<signon::SignOn>(*d.org, *d.auth_servers, *d.clock);
+  d.saml = std::make_unique<signon::SamlIdp>(*d.org, *d.signon, *d.store, *d.clock);
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
 
   core::ConfigureServer(d.server, core::HttpServerOptions{});
@@ -169,6 +172,7 @@ core::Result<int> MockOkta::Start() {
   RegisterSandboxRoutes(d.server, ctx);
   signon::RegisterOidcRoutes(d.server, ctx);
   signon::RegisterLoginRoutes(d.server, ctx);
+  signon::RegisterSamlRoutes(d.server, ctx, *d.saml);  // SAML 2.0: metadata, SSO URL, faults
   signon::RegisterAuthServerRoutes(d.server, ctx);
   RegisterCheckRoutes(d.server, ctx);  // POST /sandbox/check (the console's "Check a SCIM server")
   ConsoleContext console;

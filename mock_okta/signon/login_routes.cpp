@@ -52,6 +52,29 @@ std::string WithoutPromptLogin(const std::string& url) {
   return WithQuery(url.substr(0, q), kept);
 }
 
+// The app a sign-in is for: the authorize request's client_id, or the app id
+// of a SAML sign-on URL (/app/{appName}/{appId}/sso/saml…).
+std::string AppIdOf(const std::string& from) {
+  std::string client_id = ParamOf(from, "client_id");
+  if (!client_id.empty() || from.rfind("/app/", 0) != 0) return client_id;
+  std::string path = from.substr(0, from.find('?'));
+  auto second = path.find('/', 5);
+  auto third = second == std::string::npos ? second : path.find('/', second + 1);
+  if (third == std::string::npos || path.compare(third, std::string::npos, "/sso/saml") != 0) return "";
+  return path.substr(second + 1, third - second - 1);
+}
+
+// The app whose assigned users the sandbox's picker lists (id, label): an
+// OIDC client or a SAML app; nullopt otherwise.
+std::optional<std::pair<std::string, std::string>> PickerApp(const RouteContext& ctx, const std::string& from) {
+  std::string id = AppIdOf(from);
+  if (id.empty()) return std::nullopt;
+  if (auto c = ctx.signon->FindClient(id)) return std::make_pair(id, c->label);
+  auto app = ctx.org->GetApp(id);
+  if (app.ok() && app->sign_on_mode == "SAML_2_0") return std::make_pair(id, app->label);
+  return std::nullopt;
+}
+
 std::string DisplayName(const User& u) {
   std::string n = u.profile.value("firstName", "") + " " + u.profile.value("lastName", "");
   return n == " " ? u.profile.value("login", u.id) : n;
@@ -65,12 +88,12 @@ void SignInPage(const RouteContext& ctx, const httplib::Request& req, httplib::R
     xsrf = core::RandomToken(24);
     res.set_header("Set-Cookie", std::string(kXsrfCookie) + "=" + xsrf + "; Path=/login; HttpOnly; SameSite=Strict");
   }
-  std::string client_id = ParamOf(from, "client_id");
   std::string username = req.has_param("username") ? req.get_param_value("username") : ParamOf(from, "login_hint");
   std::string app_label;
   std::string picker;
-  if (auto c = ctx.signon->FindClient(client_id)) {
-    app_label = c->label;
+  if (auto app = PickerApp(ctx, from)) {
+    const std::string& client_id = app->first;
+    app_label = app->second;
     for (const auto& u : ctx.signon->AssignedUsers(client_id, 20)) {
       picker += "<li><button type=\"submit\" name=\"as_user\" value=\"" + HtmlEscape(u.id) + "\" formnovalidate>" +
                 HtmlEscape(DisplayName(u)) + " <span class=\"login\">" + HtmlEscape(u.profile.value("login", "")) +
@@ -138,8 +161,8 @@ void PostSignIn(const RouteContext& ctx, const httplib::Request& req, httplib::R
   std::string how = "password";
   if (!form["as_user"].empty()) {
     // The sandbox's picker: only users assigned to the app the page is for.
-    std::string client_id = ParamOf(from, "client_id");
-    for (const auto& u : ctx.signon->AssignedUsers(client_id, 20)) {
+    auto app = PickerApp(ctx, from);
+    for (const auto& u : ctx.signon->AssignedUsers(app ? app->first : "", 20)) {
       if (u.id == form["as_user"]) user = u;
     }
     how = "sandbox sign-in as";

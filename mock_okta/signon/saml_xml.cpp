@@ -1,0 +1,413 @@
+// libxml2 + xmlsec1 (OpenSSL engine) behind saml_xml.h. Every libxml2 /
+// xmlsec object is owned by a unique_ptr with its free function.
+#include "mock_okta/signon/saml_xml.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/valid.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <spdlog/spdlog.h>
+#include <xmlsec/base64.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/xmldsig.h>
+#include <xmlsec/xmlsec.h>
+#include <xmlsec/xmltree.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#include "core/json_util.h"
+#include "core/secret.h"
+
+namespace okta::signon::saml {
+
+namespace {
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
+struct DsigFree {
+  void operator()(xmlSecDSigCtx* c) const { xmlSecDSigCtxDestroy(c); }
+};
+using DsigPtr = std::unique_ptr<xmlSecDSigCtx, DsigFree>;
+struct KeyFree {
+  void operator()(xmlSecKey* k) const { xmlSecKeyDestroy(k); }
+};
+using KeyPtr = std::unique_ptr<xmlSecKey, KeyFree>;
+struct XPathCtxFree {
+  void operator()(xmlXPathContext* c) const { xmlXPathFreeContext(c); }
+};
+struct XPathObjFree {
+  void operator()(xmlXPathObject* o) const { xmlXPathFreeObject(o); }
+};
+
+constexpr const char* kDsigNs = "http://www.w3.org/2000/09/xmldsig#";
+
+core::Error Invalid(const std::string& why) { return core::MakeError(core::ErrorCode::kInvalidValue, why); }
+core::Error Internal(const std::string& why) { return core::MakeError(core::ErrorCode::kInternal, why); }
+
+// External entities, DTDs, XInclude: never loaded, whatever asks.
+xmlParserInputPtr RefuseEntity(const char*, const char*, xmlParserCtxtPtr) { return nullptr; }
+
+// xmlsec reports failures through this; the caller turns the failure into an
+// Error, so the details go to the debug log only.
+void XmlSecErrorSink(const char* file, int line, const char* func, const char* object, const char* subject, int reason,
+                     const char* msg) {
+  spdlog::debug("xmlsec: {}:{} {} {} {} reason={} {}", file ? file : "", line, func ? func : "", object ? object : "",
+                subject ? subject : "", reason, msg ? msg : "");
+}
+
+void Init() {
+  xmlInitParser();
+  if (xmlSecInit() < 0) throw std::runtime_error("xmlsec initialisation failed");
+  if (xmlSecCheckVersion() != 1) throw std::runtime_error("xmlsec library version mismatch");
+  if (xmlSecCryptoAppInit(nullptr) < 0) throw std::runtime_error("xmlsec crypto (OpenSSL) initialisation failed");
+  if (xmlSecCryptoInit() < 0) throw std::runtime_error("xmlsec crypto (OpenSSL) initialisation failed");
+  xmlSecErrorsSetCallback(XmlSecErrorSink);
+  // One-line base64 (certificate, signature value), as Okta writes them (0 is not accepted).
+  xmlSecBase64SetDefaultLineSize(1 << 20);
+  xmlSetExternalEntityLoader(RefuseEntity);
+}
+
+// Parser options for every document: no network, no entity substitution
+// (XML_PARSE_NOENT is never set), no DTD loading or validation, quiet.
+constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+
+bool HasDoctype(std::string_view xml) {
+  // "<!DOCTYPE" in any case, anywhere: refused before parsing.
+  for (size_t i = xml.find("<!"); i != std::string_view::npos; i = xml.find("<!", i + 2)) {
+    if (core::EqualsCi(xml.substr(i + 2, 7), "DOCTYPE")) return true;
+  }
+  return false;
+}
+
+core::Result<DocPtr> ParseDoc(std::string_view xml, size_t max_bytes) {
+  InitXml();
+  if (xml.size() > max_bytes) return Invalid("too large");
+  if (HasDoctype(xml)) return Invalid("DOCTYPE is not allowed");
+  DocPtr doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "noname.xml", nullptr, kParseOptions));
+  if (!doc || !xmlDocGetRootElement(doc.get())) return Invalid("not well-formed XML");
+  if (doc->intSubset || doc->extSubset) return Invalid("DOCTYPE is not allowed");
+  return doc;
+}
+
+std::string Str(const xmlChar* s) { return s ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
+
+void Convert(xmlNode* n, XmlElement* out, int depth) {
+  out->ns = n->ns ? Str(n->ns->href) : "";
+  out->name = Str(n->name);
+  for (xmlAttr* a = n->properties; a; a = a->next) {
+    if (a->ns) continue;
+    xmlChar* v = xmlNodeListGetString(n->doc, a->children, 1);
+    out->attrs[Str(a->name)] = Str(v);
+    xmlFree(v);
+  }
+  for (xmlNode* c = n->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      if (depth < 32) {
+        out->children.emplace_back();
+        Convert(c, &out->children.back(), depth + 1);
+      }
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      out->text += Str(c->content);
+    }
+  }
+}
+
+// Registers every attribute named ID as an XML ID, so xmlsec resolves "#id".
+void RegisterIds(xmlDoc* doc, xmlNode* n) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (xmlAttr* a = xmlHasProp(n, BAD_CAST "ID")) {
+      xmlChar* v = xmlNodeListGetString(doc, a->children, 1);
+      if (v && !xmlGetID(doc, v)) xmlAddID(nullptr, doc, v, a);
+      xmlFree(v);
+    }
+    RegisterIds(doc, n->children);
+  }
+}
+
+xmlNode* FindById(xmlNode* n, const std::string& id) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    xmlChar* v = xmlGetProp(n, BAD_CAST "ID");
+    bool match = v && id == reinterpret_cast<const char*>(v);
+    xmlFree(v);
+    if (match) return n;
+    if (xmlNode* f = FindById(n->children, id)) return f;
+  }
+  return nullptr;
+}
+
+xmlNode* FirstElement(xmlNode* n) {
+  for (; n; n = n->next) {
+    if (n->type == XML_ELEMENT_NODE) return n;
+  }
+  return nullptr;
+}
+
+std::string Serialize(xmlDoc* doc) {
+  xmlChar* mem = nullptr;
+  int size = 0;
+  xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+  std::string out(reinterpret_cast<const char*>(mem), static_cast<size_t>(size));
+  xmlFree(mem);
+  return out;
+}
+
+std::string AttrOf(xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, BAD_CAST name);
+  std::string s = Str(v);
+  xmlFree(v);
+  return s;
+}
+
+void CollectSignatures(xmlNode* n, std::vector<xmlNode*>* out) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (xmlSecCheckNodeName(n, xmlSecNodeSignature, xmlSecDSigNs)) out->push_back(n);
+    CollectSignatures(n->children, out);
+  }
+}
+
+}  // namespace
+
+void InitXml() {
+  static std::once_flag once;
+  std::call_once(once, Init);
+}
+
+const XmlElement* XmlElement::Child(const std::string& ns_uri, const std::string& local) const {
+  for (const auto& c : children) {
+    if (c.ns == ns_uri && c.name == local) return &c;
+  }
+  return nullptr;
+}
+
+core::Result<std::string> Inflate(std::string_view data, size_t max_out) {
+  z_stream zs{};
+  if (inflateInit2(&zs, -15) != Z_OK) return Internal("zlib inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      return Invalid("not DEFLATE data");
+    }
+    size_t got = sizeof buf - zs.avail_out;
+    if (out.size() + got > max_out) {
+      inflateEnd(&zs);
+      return Invalid("too large");
+    }
+    out.append(buf, got);
+    if (rc == Z_OK && got == 0 && zs.avail_in == 0) {
+      inflateEnd(&zs);
+      return Invalid("truncated DEFLATE data");
+    }
+  }
+  bool trailing = zs.avail_in != 0;
+  inflateEnd(&zs);
+  if (trailing) return Invalid("data after the DEFLATE stream");
+  return out;
+}
+
+std::string Deflate(std::string_view data) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+bool DecodeBase64Lenient(std::string_view text, std::string* out) {
+  std::string s;
+  s.reserve(text.size());
+  for (char c : text) {
+    if (c == ' ' || c == '\r' || c == '\n' || c == '\t') continue;
+    s += c;
+  }
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) return false;
+  }
+  return core::Base64Decode(s, out);
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      case '\r': o += "&#13;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+core::Result<XmlElement> ParseUntrusted(std::string_view xml, size_t max_bytes) {
+  auto doc = ParseDoc(xml, max_bytes);
+  if (!doc.ok()) return doc.error();
+  XmlElement root;
+  Convert(xmlDocGetRootElement(doc->get()), &root, 0);
+  return root;
+}
+
+// ---- signing ----
+
+struct XmlSigningKey::Impl {
+  KeyPtr key;
+};
+
+XmlSigningKey::XmlSigningKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+XmlSigningKey::~XmlSigningKey() = default;
+
+core::Result<std::shared_ptr<const XmlSigningKey>> XmlSigningKey::Load(const std::string& key_pem,
+                                                                       const std::string& cert_pem) {
+  InitXml();
+  KeyPtr key(xmlSecCryptoAppKeyLoadMemory(reinterpret_cast<const xmlSecByte*>(key_pem.data()),
+                                          static_cast<xmlSecSize>(key_pem.size()), xmlSecKeyDataFormatPem, nullptr,
+                                          nullptr, nullptr));
+  if (!key) return Invalid("the private key could not be loaded");
+  if (xmlSecCryptoAppKeyCertLoadMemory(key.get(), reinterpret_cast<const xmlSecByte*>(cert_pem.data()),
+                                       static_cast<xmlSecSize>(cert_pem.size()), xmlSecKeyDataFormatPem) < 0) {
+    return Invalid("the certificate could not be loaded");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->key = std::move(key);
+  return std::shared_ptr<const XmlSigningKey>(new XmlSigningKey(std::move(impl)));
+}
+
+core::Result<std::string> SignXml(const std::string& xml, const std::vector<std::string>& ids,
+                                  const XmlSigningKey& key) {
+  auto doc = ParseDoc(xml, 16 * 1024 * 1024);
+  if (!doc.ok()) return Internal("own XML did not parse: " + doc.error().detail);
+  xmlDoc* d = doc->get();
+  RegisterIds(d, xmlDocGetRootElement(d));
+  for (const auto& id : ids) {
+    xmlNode* node = FindById(xmlDocGetRootElement(d), id);
+    if (!node) return Internal("no element with ID " + id);
+    xmlNode* sig = xmlSecTmplSignatureCreateNsPref(d, xmlSecTransformExclC14NId, xmlSecTransformRsaSha256Id, nullptr,
+                                                   BAD_CAST "ds");
+    if (!sig) return Internal("signature template");
+    xmlNode* first = FirstElement(node->children);
+    if (first) {
+      xmlAddNextSibling(first, sig);
+    } else {
+      xmlAddChild(node, sig);
+    }
+    std::string uri = "#" + id;
+    xmlNode* ref =
+        xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr, BAD_CAST uri.c_str(), nullptr);
+    if (!ref || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId)) {
+      return Internal("signature reference template");
+    }
+    // As Okta: exclusive C14N keeping the "xs" prefix that xsi:type values name.
+    xmlNode* c14n = xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId);
+    if (!c14n || xmlSecTmplTransformAddC14NInclNamespaces(c14n, BAD_CAST "xs") < 0) {
+      return Internal("signature transform template");
+    }
+    xmlNode* ki = xmlSecTmplSignatureEnsureKeyInfo(sig, nullptr);
+    xmlNode* x509 = ki ? xmlSecTmplKeyInfoAddX509Data(ki) : nullptr;
+    if (!x509 || !xmlSecTmplX509DataAddCertificate(x509)) return Internal("KeyInfo template");
+    DsigPtr ctx(xmlSecDSigCtxCreate(nullptr));
+    if (!ctx) return Internal("xmlSecDSigCtxCreate");
+    ctx->signKey = xmlSecKeyDuplicate(key.impl().key.get());
+    if (!ctx->signKey) return Internal("xmlSecKeyDuplicate");
+    if (xmlSecDSigCtxSign(ctx.get(), sig) < 0) return Internal("xmlsec signing failed");
+  }
+  return Serialize(d);
+}
+
+core::Result<std::vector<SignatureInfo>> CheckSignatures(const std::string& xml, const std::string& cert_pem) {
+  auto doc = ParseDoc(xml, 16 * 1024 * 1024);
+  if (!doc.ok()) return doc.error();
+  xmlDoc* d = doc->get();
+  RegisterIds(d, xmlDocGetRootElement(d));
+  KeyPtr key(xmlSecCryptoAppKeyLoadMemory(reinterpret_cast<const xmlSecByte*>(cert_pem.data()),
+                                          static_cast<xmlSecSize>(cert_pem.size()), xmlSecKeyDataFormatCertPem, nullptr,
+                                          nullptr, nullptr));
+  if (!key) return Invalid("the certificate could not be loaded");
+  std::vector<xmlNode*> sigs;
+  CollectSignatures(xmlDocGetRootElement(d), &sigs);
+  std::vector<SignatureInfo> out;
+  for (xmlNode* sig : sigs) {
+    SignatureInfo info;
+    info.parent = sig->parent ? Str(sig->parent->name) : "";
+    info.parent_id = sig->parent ? AttrOf(sig->parent, "ID") : "";
+    xmlNode* si = xmlSecFindChild(sig, xmlSecNodeSignedInfo, xmlSecDSigNs);
+    if (si) {
+      if (xmlNode* c = xmlSecFindChild(si, xmlSecNodeCanonicalizationMethod, xmlSecDSigNs))
+        info.c14n = AttrOf(c, "Algorithm");
+      if (xmlNode* m = xmlSecFindChild(si, xmlSecNodeSignatureMethod, xmlSecDSigNs))
+        info.signature_method = AttrOf(m, "Algorithm");
+      if (xmlNode* r = xmlSecFindChild(si, xmlSecNodeReference, xmlSecDSigNs)) {
+        info.reference_uri = AttrOf(r, "URI");
+        if (xmlNode* dm = xmlSecFindChild(r, xmlSecNodeDigestMethod, xmlSecDSigNs))
+          info.digest_method = AttrOf(dm, "Algorithm");
+        if (xmlNode* ts = xmlSecFindChild(r, xmlSecNodeTransforms, xmlSecDSigNs)) {
+          for (xmlNode* t = ts->children; t; t = t->next) {
+            if (t->type == XML_ELEMENT_NODE) info.transforms.push_back(AttrOf(t, "Algorithm"));
+          }
+        }
+      }
+    }
+    DsigPtr ctx(xmlSecDSigCtxCreate(nullptr));
+    ctx->signKey = xmlSecKeyDuplicate(key.get());
+    info.valid = xmlSecDSigCtxVerify(ctx.get(), sig) >= 0 && ctx->status == xmlSecDSigStatusSucceeded;
+    out.push_back(info);
+  }
+  return out;
+}
+
+core::Result<std::vector<std::string>> XPathValues(const std::string& xml, const std::string& xpath) {
+  auto doc = ParseDoc(xml, 16 * 1024 * 1024);
+  if (!doc.ok()) return doc.error();
+  std::unique_ptr<xmlXPathContext, XPathCtxFree> ctx(xmlXPathNewContext(doc->get()));
+  const std::pair<const char*, const char*> ns[] = {{"saml2", "urn:oasis:names:tc:SAML:2.0:assertion"},
+                                                    {"saml2p", "urn:oasis:names:tc:SAML:2.0:protocol"},
+                                                    {"ds", kDsigNs},
+                                                    {"md", "urn:oasis:names:tc:SAML:2.0:metadata"},
+                                                    {"xs", "http://www.w3.org/2001/XMLSchema"},
+                                                    {"xsi", "http://www.w3.org/2001/XMLSchema-instance"}};
+  for (const auto& [p, u] : ns) xmlXPathRegisterNs(ctx.get(), BAD_CAST p, BAD_CAST u);
+  std::unique_ptr<xmlXPathObject, XPathObjFree> obj(xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx.get()));
+  if (!obj) return Invalid("bad XPath: " + xpath);
+  std::vector<std::string> out;
+  if (obj->type == XPATH_NODESET && obj->nodesetval) {
+    for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+      xmlChar* v = xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
+      out.push_back(Str(v));
+      xmlFree(v);
+    }
+  } else {
+    xmlChar* v = xmlXPathCastToString(obj.get());
+    out.push_back(Str(v));
+    xmlFree(v);
+  }
+  return out;
+}
+
+}  // namespace okta::signon::saml
