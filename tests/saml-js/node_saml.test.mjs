@@ -3,7 +3,8 @@
 // Okta — SP-initiated over the HTTP-Redirect binding (a session from
 // POST /api/v1/authn + /login/sessionCookieRedirect) and IdP-initiated —
 // reads NameID, attributes and groups, and rejects each per-app fault with
-// node-saml's own error.
+// node-saml's own error. Also: the HTTP-POST binding kept through the sign-in
+// page, and ForceAuthn.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -53,6 +54,7 @@ function startSandbox() {
 let sb;
 let app;
 let sp;  // the node-saml service provider
+let spOptions;  // its options, all from the metadata but the SP's own URLs
 let idpCert;
 
 async function api(method, p, body) {
@@ -106,6 +108,14 @@ function formFields(html) {
 function unescapeHtml(s) {
   return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+// Where a redirect to the sign-in page continues (its fromURI), as an absolute URL.
+function fromUriOf(res) {
+  assert.equal(res.status, 302);
+  const loc = new URL(res.headers.get('location'), sb.orgUrl);
+  assert.equal(loc.pathname, '/login/login.htm');
+  return sb.orgUrl + loc.searchParams.get('fromURI');
 }
 
 // SP-initiated: node-saml's AuthnRequest URL (HTTP-Redirect), then the form POSTed to the ACS.
@@ -168,11 +178,12 @@ before(async () => {
   idpCert = select('string(//md:KeyDescriptor[@use="signing"]//ds:X509Certificate)', doc).replace(/\s+/g, '');
   assert.equal(entityId, `http://www.okta.com/${app.id}`);
   assert.ok(entryPoint && idpCert);
-  sp = new SAML({
+  spOptions = {
     entryPoint, idpIssuer: entityId, idpCert, issuer: SP_ENTITY, callbackUrl: ACS, audience: SP_ENTITY,
     wantAssertionsSigned: true, wantAuthnResponseSigned: true,
     validateInResponseTo: ValidateInResponseTo.ifPresent, acceptedClockSkewMs: 0,
-  });
+  };
+  sp = new SAML(spOptions);
 });
 
 after(async () => { if (sb) await sb.stop(); });
@@ -279,4 +290,43 @@ test('fault: missing attribute → valid response without it; the SP refuses it'
   const form = await spInitiated();
   const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
   assert.equal(profile.department, 'R&D');
+});
+
+test('SP-initiated (HTTP-POST binding, no session yet): the request is kept through sign-in', async () => {
+  // SAML's POST binding carries the request uncompressed (node-saml deflates unless told not to).
+  const postSp = new SAML({ ...spOptions, authnRequestBinding: 'HTTP-POST', skipRequestCompression: true });
+  const html = await postSp.getAuthorizeFormAsync('rs-post', undefined, {});
+  const action = decodeURI(html.match(/<form method="post" action="([^"]+)"/)[1]);
+  const fields = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[m[1]] = unescapeHtml(m[2]);
+  assert.ok(fields.SAMLRequest);
+  const res = await fetch(action, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  const from = fromUriOf(res);
+  assert.match(from, /\/sso\/saml\?pending=/);
+  const form = await signInThrough(from);
+  assert.equal(form.RelayState, 'rs-post');
+  const { profile } = await postSp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
+  assert.equal(profile.nameID, 'alice@example.com');
+  assert.ok(profile.inResponseTo);
+});
+
+test('ForceAuthn: an existing session is not enough; signing in again completes the request', async () => {
+  const forceSp = new SAML({ ...spOptions, forceAuthn: true });
+  // A session first.
+  const authn = await fetch(`${sb.orgUrl}/api/v1/authn`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'alice@example.com', password: 'Passw0rd!' }),
+  });
+  const { sessionToken } = await authn.json();
+  const scr = await fetch(`${sb.orgUrl}/login/sessionCookieRedirect?token=${encodeURIComponent(sessionToken)}` +
+    `&redirectUrl=${encodeURIComponent('/app/x')}`, { redirect: 'manual' });
+  const cookie = scr.headers.get('set-cookie').split(';')[0];
+  const url = await forceSp.getAuthorizeUrlAsync('rs-force', undefined, {});
+  const from = fromUriOf(await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' }));
+  assert.match(from, /pending=/);
+  // The same session again: still the sign-in page.
+  fromUriOf(await fetch(from, { headers: { Cookie: cookie }, redirect: 'manual' }));
+  const form = await signInThrough(from);
+  const { profile } = await forceSp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
+  assert.equal(profile.nameID, 'alice@example.com');
 });
