@@ -7,6 +7,7 @@
 #include "core/secret.h"
 #include "mock_okta/check_routes.h"
 #include "mock_okta/engine.h"
+#include "mock_okta/local_guard.h"
 #include "mock_okta/okta_error.h"
 #include "mock_okta/org.h"
 #include "mock_okta/routes.h"
@@ -55,18 +56,30 @@ void SendOktaError(httplib::Response& res, const OktaError& e) {
   res.set_content(core::DumpCompact(e.body), "application/json");
 }
 
-core::ErrorReply Reply(const OktaError& e) { return core::ErrorReply{e.status, core::DumpCompact(e.body), "application/json"}; }
+core::ErrorReply Reply(const OktaError& e) {
+  return core::ErrorReply{e.status, core::DumpCompact(e.body), "application/json"};
+}
 
 // SSWS auth for /api/v1, and Okta's error bodies for unrouted requests, wrong
 // methods and handler exceptions.
-void InstallOktaHandlers(httplib::Server& server, const std::string& token) {
-  server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+void InstallOktaHandlers(httplib::Server& server, const std::string& token, const std::string& bind) {
+  server.set_pre_routing_handler([token, bind](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = RefuseForeignRequest(req, bind)) {
+      core::Error e = core::MakeError(core::ErrorCode::kInvalidValue, refused->second);
+      OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
+      oe.status = refused->first;
+      oe.body["errorCode"] = "E0000006";
+      oe.body["errorSummary"] = "You do not have permission to perform the requested action";
+      SendOktaError(res, oe);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
     // Primary authentication is public in Okta (the user's password is the credential).
     if (req.path == "/api/v1/authn") return httplib::Server::HandlerResponse::Unhandled;
     std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
-      SendOktaError(res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
+      SendOktaError(res,
+                    RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -76,8 +89,9 @@ void InstallOktaHandlers(httplib::Server& server, const std::string& token) {
   r.log_requests = false;
   r.render_status = [](int status, const httplib::Request& req) -> std::optional<core::ErrorReply> {
     if (status == 404) {
-      return Reply(RenderOktaError(core::MakeError(core::ErrorCode::kNotFound, "Not found: Resource not found: " + req.path),
-                                   "oae" + core::NewRequestId()));
+      return Reply(
+          RenderOktaError(core::MakeError(core::ErrorCode::kNotFound, "Not found: Resource not found: " + req.path),
+                          "oae" + core::NewRequestId()));
     }
     if (status == 405) return Reply(MethodNotAllowed("oae" + core::NewRequestId()));
     return std::nullopt;
@@ -157,7 +171,7 @@ core::Result<int> MockOkta::Start() {
   if (auto s = d.ApplyPreset(); !s.ok()) return s.error();
 
   core::ConfigureServer(d.server, core::HttpServerOptions{});
-  InstallOktaHandlers(d.server, d.api_token);
+  InstallOktaHandlers(d.server, d.api_token, d.config.bind);
   RouteContext ctx;
   ctx.org = d.org.get();
   ctx.engine = d.engine.get();
@@ -206,9 +220,7 @@ void MockOkta::Stop() {
 
 int MockOkta::port() const { return impl_->listener ? impl_->listener->port() : 0; }
 
-std::string MockOkta::base_url() const {
-  return "http://" + impl_->config.bind + ":" + std::to_string(port());
-}
+std::string MockOkta::base_url() const { return "http://" + impl_->config.bind + ":" + std::to_string(port()); }
 
 const std::string& MockOkta::api_token() const { return impl_->api_token; }
 

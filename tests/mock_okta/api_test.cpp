@@ -414,3 +414,42 @@ TEST_CASE("wrongly typed body fields get 400 E0000001, not a 500", "[okta][api][
   // Nothing was created by the refused requests.
   CHECK(h.Call("GET", "/api/v1/groups").body.size() == 0);
 }
+
+TEST_CASE("local controls refuse other web origins and foreign Host names; sign-on endpoints do not",
+          "[okta][api][origin]") {
+  Harness h;
+  auto client = core::MakeClient(h.okta().base_url(), 5, 30);
+  std::string self = h.okta().base_url();
+  auto send = [&](const std::string& method, const std::string& path, httplib::Headers headers,
+                  const std::string& body = "{}") {
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    req.headers = std::move(headers);
+    if (method != "GET") {
+      req.body = body;
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = client->send(req);
+    return res ? res->status : 0;
+  };
+  std::string user = h.CreateUser("keep@example.com", "Keep", "Me");
+  httplib::Headers evil{{"Origin", "https://evil.example"}};
+  CHECK(send("POST", "/sandbox/reset", evil) == 403);
+  CHECK(send("POST", "/sandbox/time", evil, R"({"advanceSeconds":3600})") == 403);
+  CHECK(send("POST", "/sandbox/engine", evil, R"({"paused":true})") == 403);
+  httplib::Headers evil_api = evil;
+  evil_api.emplace("Authorization", "SSWS test-api-token");
+  CHECK(send("DELETE", "/api/v1/users/" + user, evil_api) == 403);
+  CHECK(h.Call("GET", "/api/v1/users/" + user).status == 200);  // nothing changed
+  CHECK(h.Call("GET", "/sandbox/time").body.value("offsetMs", int64_t{0}) == 0);
+  // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example.
+  CHECK(send("GET", "/sandbox/console/session", {{"Host", "evil.example"}}) == 403);
+  CHECK(send("GET", "/sandbox/tasks", {{"Host", "evil.example:7010"}}) == 403);
+  // This machine's own pages: loopback names, same Origin.
+  CHECK(send("GET", "/sandbox/tasks", {{"Host", "localhost"}}) == 200);
+  CHECK(send("POST", "/sandbox/engine", {{"Origin", self}}, R"({"paused":false})") == 200);
+  // Sign-on endpoints answer other origins by design.
+  CHECK(send("GET", "/.well-known/openid-configuration", evil) == 200);
+  CHECK(send("POST", "/oauth2/default/v1/token", evil, "") != 403);
+}
