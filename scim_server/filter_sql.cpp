@@ -112,11 +112,11 @@ Operand Constant(std::string value, const AttributeDef* def) {
 // single-valued complex attribute), and how to reach their sub-attributes.
 struct ElementSource {
   enum class Kind {
-    kUserValues,   // user_values v, for User attributes with a `value` sub-attribute
-    kMembers,      // Group members: group_members m JOIN users u
-    kUserGroups,   // User groups: group_members m JOIN groups g
-    kJsonArray,    // json_each over the array in t.data, alias e
-    kJsonObject,   // a single complex attribute in t.data
+    kUserValues,  // user_values v, for User attributes with a `value` sub-attribute
+    kMembers,     // Group members: group_members m JOIN users u
+    kUserGroups,  // User groups: group_members m JOIN groups g
+    kJsonArray,   // json_each over the array in t.data, alias e
+    kJsonObject,  // a single complex attribute in t.data
   };
   Kind kind = Kind::kJsonArray;
   const AttributeDef* attr = nullptr;
@@ -124,8 +124,8 @@ struct ElementSource {
 };
 
 bool HasUserValuesRows(const AttributeDef& attr) {
-  static constexpr const char* kNames[] = {"emails", "phoneNumbers", "ims", "photos",
-                                           "entitlements", "roles", "x509Certificates"};
+  static constexpr const char* kNames[] = {"emails", "phoneNumbers",    "ims", "photos", "entitlements",
+                                           "roles",  "x509Certificates"};
   for (const char* name : kNames) {
     if (core::EqualsCi(attr.name, name)) return true;
   }
@@ -214,8 +214,7 @@ Frag WrapElements(const ElementSource& src, const Frag& cond) {
       out.Add("EXISTS (SELECT 1 FROM json_each(t.data, " + JsonPath(src.keys) + ") e WHERE (");
       out.Add(cond).Add("))");
       return out;
-    case ElementSource::Kind::kJsonObject:
-      return cond;
+    case ElementSource::Kind::kJsonObject: return cond;
   }
   return cond;
 }
@@ -238,18 +237,15 @@ const char* SqlOperator(CompareOp op) {
 Frag Present(const Operand& x) {
   Frag out;
   switch (x.kind) {
-    case Operand::Kind::kConstant:
-      return out.Add("1");
+    case Operand::Kind::kConstant: return out.Add("1");
     case Operand::Kind::kJson: {
       std::string type = "json_type(" + x.doc + ", " + x.path + ")";
       std::string value = "json_extract(" + x.doc + ", " + x.path + ")";
-      return out.Add("(" + type + " IN ('true', 'false', 'integer', 'real') OR (" + type + " = 'text' AND " +
-                     value + " <> '') OR (" + type + " = 'array' AND json_array_length(" + x.doc + ", " + x.path +
+      return out.Add("(" + type + " IN ('true', 'false', 'integer', 'real') OR (" + type + " = 'text' AND " + value +
+                     " <> '') OR (" + type + " = 'array' AND json_array_length(" + x.doc + ", " + x.path +
                      ") > 0) OR (" + type + " = 'object' AND " + value + " <> '{}'))");
     }
-    default:
-      out.Add("(").Add(x.expr).Add(" IS NOT NULL AND ").Add(x.expr).Add(" <> '')");
-      return out;
+    default: out.Add("(").Add(x.expr).Add(" IS NOT NULL AND ").Add(x.expr).Add(" <> '')"); return out;
   }
 }
 
@@ -284,7 +280,8 @@ Result<Frag> Condition(const Operand& x, CompareOp op, const Json& literal, cons
   if (op == CompareOp::kPr) return Present(x);
   const AttributeDef& def = *x.def;
   if (x.kind == Operand::Kind::kVersion) {
-    if (IsSubstring(op)) return FilterError("operator '" + std::string(CompareOpName(op)) + "' does not apply to '" + name + "'");
+    if (IsSubstring(op))
+      return FilterError("operator '" + std::string(CompareOpName(op)) + "' does not apply to '" + name + "'");
     auto version = ParseVersion(literal.get<std::string>());
     if (!version) return FilterError("'" + name + "' is compared with a version such as W/\"3\"");
     out.Add(x.expr).Add(SqlOperator(op)).Param(*version);
@@ -295,9 +292,7 @@ Result<Frag> Condition(const Operand& x, CompareOp op, const Json& literal, cons
       out.Add(x.expr).Add(SqlOperator(op)).Param(int64_t{literal.get<bool>() ? 1 : 0});
       return out;
     case AttrType::kInteger:
-    case AttrType::kDecimal:
-      out.Add(x.expr).Add(SqlOperator(op)).Param(NumberParam(literal));
-      return out;
+    case AttrType::kDecimal: out.Add(x.expr).Add(SqlOperator(op)).Param(NumberParam(literal)); return out;
     case AttrType::kDateTime: {
       // Normalised to the stored fixed-width form, so text order is time order.
       std::string normal = core::FormatIso8601(*core::ParseIso8601(literal.get<std::string>()));
@@ -308,8 +303,7 @@ Result<Frag> Condition(const Operand& x, CompareOp op, const Json& literal, cons
       }
       return out;
     }
-    default:
-      break;
+    default: break;
   }
   std::string text = literal.get<std::string>();
   const char* collate = def.case_exact ? " COLLATE BINARY" : " COLLATE NOCASE";
@@ -327,9 +321,7 @@ Result<Frag> Condition(const Operand& x, CompareOp op, const Json& literal, cons
     return out;
   }
   switch (op) {
-    case CompareOp::kCo:
-      out.Add("instr(").Add(x.expr).Add(", ").Param(text).Add(") > 0");
-      break;
+    case CompareOp::kCo: out.Add("instr(").Add(x.expr).Add(", ").Param(text).Add(") > 0"); break;
     case CompareOp::kSw:
       out.Add("substr(").Add(x.expr).Add(", 1, length(").Param(text).Add(")) = ").Param(text).Add(" COLLATE BINARY");
       break;
@@ -433,6 +425,30 @@ Result<Frag> CompileComparison(const Operand& x, const ElementSource* elements, 
   return out;
 }
 
+// The operands of a chain of `kind` (and, or) in order, left to right.
+void CollectChain(const FilterNode& node, FilterNode::Kind kind, std::vector<const FilterNode*>* out) {
+  std::vector<const FilterNode*> stack{&node};
+  while (!stack.empty()) {
+    const FilterNode* n = stack.back();
+    stack.pop_back();
+    if (n->kind == kind) {
+      stack.push_back(n->right.get());  // popped after the left side: keeps the order
+      stack.push_back(n->left.get());
+    } else {
+      out->push_back(n);
+    }
+  }
+}
+
+// frags[lo, hi) joined by `op` as a balanced, parenthesised tree.
+Frag Balanced(const std::vector<Frag>& frags, size_t lo, size_t hi, const char* op) {
+  if (hi - lo == 1) return frags[lo];
+  size_t mid = lo + (hi - lo) / 2;
+  Frag out;
+  out.Add("(").Add(Balanced(frags, lo, mid, op)).Add(op).Add(Balanced(frags, mid, hi, op)).Add(")");
+  return out;
+}
+
 class Compiler {
  public:
   explicit Compiler(ResourceKind kind) : kind_(kind) {}
@@ -442,23 +458,28 @@ class Compiler {
     switch (node.kind) {
       case FilterNode::Kind::kAnd:
       case FilterNode::Kind::kOr: {
-        auto left = Compile(*node.left, element);
-        if (!left.ok()) return left;
-        auto right = Compile(*node.right, element);
-        if (!right.ok()) return right;
-        Frag out;
-        out.Add("(").Add(*left).Add(node.kind == FilterNode::Kind::kAnd ? ") AND (" : ") OR (").Add(*right).Add(")");
-        return out;
+        // A chain of one operator (a or b or c …) is compiled as a balanced
+        // tree: SQLite's parser stack and expression depth then grow with
+        // log2 of the terms, not with their number (a chain of ~90 terms
+        // overflowed SQLite's parser stack: 500 instead of an answer).
+        std::vector<const FilterNode*> terms;
+        CollectChain(node, node.kind, &terms);
+        std::vector<Frag> frags;
+        frags.reserve(terms.size());
+        for (const FilterNode* t : terms) {
+          auto f = Compile(*t, element);
+          if (!f.ok()) return f;
+          frags.push_back(std::move(*f));
+        }
+        return Balanced(frags, 0, frags.size(), node.kind == FilterNode::Kind::kAnd ? ") AND (" : ") OR (");
       }
       case FilterNode::Kind::kNot: {
         auto inner = Compile(*node.left, element);
         if (!inner.ok()) return inner;
         return Not(*inner);
       }
-      case FilterNode::Kind::kValuePath:
-        return CompileValuePath(node, element);
-      case FilterNode::Kind::kCompare:
-        return element ? CompileInElement(node, *element) : CompileTopLevel(node);
+      case FilterNode::Kind::kValuePath: return CompileValuePath(node, element);
+      case FilterNode::Kind::kCompare: return element ? CompileInElement(node, *element) : CompileTopLevel(node);
     }
     return FilterError("unknown filter node");
   }
@@ -569,9 +590,7 @@ core::Result<std::string> CompileSortKey(const AttrPath& path, ResourceKind kind
       sql = "(SELECT " + value + " FROM json_each(t.data, " + JsonPath(src.keys) + ") e ORDER BY " +
             "COALESCE(json_extract(e.value, '$.\"primary\"'), 0) DESC, e.key LIMIT 1)";
       break;
-    case ElementSource::Kind::kJsonObject:
-      sql = value;
-      break;
+    case ElementSource::Kind::kJsonObject: sql = value; break;
   }
   return sql + collation(*x->def);
 }

@@ -52,7 +52,8 @@ Result<SearchParams> SearchFromQuery(const httplib::Request& req) {
   auto c = IntParam(req, "count", -1);
   if (!c.ok()) return c.error();
   p.start_index = *si;
-  p.count = *c;
+  // RFC 7644 §3.4.2.4: a negative count means 0 (absent keeps -1: "as many as allowed").
+  p.count = req.has_param("count") ? std::max<int64_t>(0, *c) : -1;
   return p;
 }
 
@@ -77,7 +78,7 @@ Result<SearchParams> SearchFromBody(const Json& body) {
   }
   if (const Json* c = core::FindKeyCi(body, "count")) {
     if (!c->is_number_integer()) return Error{ErrorCode::kInvalidValue, "'count' must be an integer"};
-    p.count = c->get<int64_t>();
+    p.count = std::max<int64_t>(0, c->get<int64_t>());  // negative means 0 (RFC 7644 §3.4.2.4)
   }
   return p;
 }

@@ -155,3 +155,36 @@ TEST_CASE("concurrent writers and readers are safe", "[scim][concurrency]") {
   CHECK(s.Get("/Groups/" + gid).json["members"].size() == kThreads * kPerThread);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("long or/and chains and negative counts get answers, not 500s", "[scim][bad_input]") {
+  TestServer s;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(s.CreateUser("chain" + std::to_string(i) + "@example.com"));
+  // 1,000 terms (the parser's limit): SQLite once overflowed its parser stack from ~90.
+  std::string ors;
+  for (int i = 0; i < 1000; ++i) {
+    if (i) ors += " or ";
+    ors += "userName eq \"chain" + std::to_string(i % 500) + "@example.com\"";
+  }
+  auto r = s.Post("/Users/.search", Json{{"filter", ors}});
+  INFO(r.body.substr(0, 300));
+  REQUIRE(r.status == 200);
+  CHECK(r.json["totalResults"] == 3);
+  std::string ands = "userName pr";
+  for (int i = 0; i < 300; ++i) ands += " and active eq true";
+  auto a = s.Post("/Users/.search", Json{{"filter", ands}});
+  REQUIRE(a.status == 200);
+  CHECK(a.json["totalResults"] == 3);
+  // Mixed: (x or y) and z keeps its meaning after regrouping.
+  auto m = s.Post("/Users/.search", Json{{"filter", "(userName eq \"chain0@example.com\" or userName eq "
+                                                    "\"chain1@example.com\" or userName eq \"x@y.z\") and active eq true"}});
+  CHECK(m.json["totalResults"] == 2);
+  // RFC 7644 §3.4.2.4: a negative count is 0.
+  auto neg = s.Get("/Users?count=-5");
+  REQUIRE(neg.status == 200);
+  CHECK(neg.json["totalResults"] == 3);
+  CHECK(neg.json["itemsPerPage"] == 0);
+  CHECK((!neg.json.contains("Resources") || neg.json["Resources"].empty()));
+  auto negb = s.Post("/Users/.search", Json{{"count", -5}});
+  CHECK(negb.json["itemsPerPage"] == 0);
+}
