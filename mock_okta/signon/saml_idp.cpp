@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/secret.h"
+#include "mock_okta/signon/jwt.h"
 #include "mock_okta/signon/saml_xml.h"
 
 namespace okta::signon {
@@ -476,6 +477,31 @@ core::Result<Json> SamlIdp::Certificate(const std::string& app_id) {
               {"notBefore", (*c)->not_before},
               {"notAfter", (*c)->not_after},
               {"pem", (*c)->cert_pem}};
+}
+
+core::Result<Json> SamlIdp::CredentialKeys(const std::string& app_id) {
+  auto raw = org_.GetApp(app_id);
+  if (!raw.ok()) return raw.error();
+  if (!HasSamlSignOn(*raw)) return Json::array();
+  auto c = keys_.Active(app_id);
+  if (!c.ok()) return c.error();
+  auto key = SigningKey::FromPrivatePem((*c)->kid, (*c)->key_pem);
+  if (!key.ok()) return key.error();
+  Json pub = (*key)->PublicJwk();
+  std::string der;
+  if (!core::Base64Decode((*c)->cert_b64, &der)) {
+    return core::MakeError(core::ErrorCode::kInternal, "stored certificate is not base64");
+  }
+  return Json::array({Json{{"created", (*c)->not_before},
+                           {"lastUpdated", (*c)->not_before},
+                           {"expiresAt", (*c)->not_after},
+                           {"x5c", Json::array({(*c)->cert_b64})},
+                           {"kid", (*c)->kid},
+                           {"kty", "RSA"},
+                           {"use", "sig"},
+                           {"x5t#S256", PkceS256(der)},  // base64url(SHA-256(DER))
+                           {"e", pub["e"]},
+                           {"n", pub["n"]}}});
 }
 
 core::Result<Json> SamlIdp::RotateKey(const std::string& app_id) {

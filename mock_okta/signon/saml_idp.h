@@ -85,6 +85,10 @@ class SamlIdp {
   core::Result<SamlFaults> PatchFaults(const std::string& app_id, const core::Json& patch);
   // The app's signing certificate: {kid, x5c, notBefore, notAfter, pem}. Errors: kNotFound.
   core::Result<core::Json> Certificate(const std::string& app_id);
+  // The app's signing key as Okta's /api/v1/apps/{id}/credentials/keys lists
+  // it (a JWK with created, lastUpdated, expiresAt, x5c, x5t#S256); an empty
+  // list for an app without SAML sign-on. Errors: kNotFound (no such app).
+  core::Result<core::Json> CredentialKeys(const std::string& app_id);
   // A new signing key and certificate for the app. Errors: kNotFound.
   core::Result<core::Json> RotateKey(const std::string& app_id);
   // Forgets pending requests and cached keys (POST /sandbox/reset).

@@ -145,6 +145,22 @@ void RegisterSamlRoutes(httplib::Server& s, const RouteContext& ctx, SamlIdp& id
     ApiCall c(ctx, req, res);
     c.Reply(p->Certificate(c.Path(1)), [](const Json& j) { return j; });
   });
+  // Okta's app key credentials (the SAML signing certificate as a JWK with x5c).
+  s.Get(R"(/api/v1/apps/([^/]+)/credentials/keys)", [ctx, p](const httplib::Request& req, httplib::Response& res) {
+    ApiCall c(ctx, req, res);
+    c.Reply(p->CredentialKeys(c.Path(1)), [](const Json& j) { return j; });
+  });
+  s.Get(R"(/api/v1/apps/([^/]+)/credentials/keys/([^/]+))",
+        [ctx, p](const httplib::Request& req, httplib::Response& res) {
+          ApiCall c(ctx, req, res);
+          auto keys = p->CredentialKeys(c.Path(1));
+          if (!keys.ok()) return c.SendError(keys.error());
+          for (const auto& k : *keys) {
+            if (k["kid"] == c.Path(2)) return c.SendJson(200, k);
+          }
+          c.SendError(core::MakeError(core::ErrorCode::kNotFound,
+                                      "Not found: Resource not found: " + c.Path(2) + " (AppInstanceKeyCredential)"));
+        });
   auto sso = [ctx, p](const httplib::Request& req, httplib::Response& res) { Sso(ctx, *p, req, res); };
   s.Get(R"(/app/([^/]+)/([^/]+)/sso/saml)", sso);
   s.Post(R"(/app/([^/]+)/([^/]+)/sso/saml)", sso);

@@ -79,6 +79,25 @@ TEST_CASE_METHOD(Saml, "IdP metadata at both URLs: entity id, SSO URLs, the sign
   CHECK(cert.body["notBefore"] == "2026-01-01T00:00:00.000Z");
   CHECK(cert.body["notAfter"] == "2036-01-01T00:00:00.000Z");
   CHECK(Get("/app/0oanosuchapp/sso/saml/metadata").status == 404);
+
+  // Okta's app key credentials: the same certificate as a JWK.
+  auto keys = Call("GET", "/api/v1/apps/" + saml_id + "/credentials/keys");
+  REQUIRE(keys.status == 200);
+  REQUIRE(keys.body.size() == 1);
+  const Json& k = keys.body[0];
+  CHECK(k["x5c"][0] == cert.body["x5c"][0]);
+  CHECK(k["kid"] == cert.body["kid"]);
+  CHECK(k["kty"] == "RSA");
+  CHECK(k["use"] == "sig");
+  CHECK(k["e"] == "AQAB");
+  CHECK(k["expiresAt"] == "2036-01-01T00:00:00.000Z");
+  CHECK(k["x5t#S256"].get<std::string>().size() == 43);
+  auto one = Call("GET", "/api/v1/apps/" + saml_id + "/credentials/keys/" + k["kid"].get<std::string>());
+  CHECK(one.status == 200);
+  CHECK(one.body == k);
+  CHECK(Call("GET", "/api/v1/apps/" + saml_id + "/credentials/keys/nosuch").status == 404);
+  CHECK(Call("GET", "/api/v1/apps/" + client_id + "/credentials/keys").body == Json::array());  // an OIDC app
+  CHECK(Call("GET", "/api/v1/apps/0oanosuch/credentials/keys").status == 404);
 }
 
 TEST_CASE_METHOD(Saml, "SP-initiated, HTTP-Redirect: a signed Response and Assertion as Okta shapes them", "[saml]") {
