@@ -2,6 +2,9 @@
 // (both bindings) and IdP-initiated sign-in, the XML produced (signatures,
 // times on the mock clock, NameID, audience, attributes), ForceAuthn, key
 // rotation, the per-app faults and the System Log.
+#include <set>
+#include <thread>
+
 #include "tests/signon/saml_fixture.h"
 
 using namespace testing_signon;
@@ -368,4 +371,48 @@ TEST_CASE_METHOD(Saml, "faults: clock skew, wrong audience, expired certificate,
   CHECK(X(doc, "//saml2:Attribute/@Name") == std::vector<std::string>{"email", "firstName", "groups"});
   patch(Json{{"missingAttribute", nullptr}});
   CHECK(X(SpInitiated(), "//saml2:Attribute/@Name").size() == 4);
+}
+
+TEST_CASE_METHOD(Saml, "concurrent sign-ins each get their own correctly signed Response", "[saml]") {
+  constexpr int kThreads = 6, kEach = 4;
+  std::vector<std::string> cookies;
+  for (int i = 0; i < kThreads; ++i) cookies.push_back(SessionCookie());
+  std::vector<std::vector<std::string>> docs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = core::MakeClient(base, 5, 30);
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "_t" + std::to_string(t) + "_" + std::to_string(i);
+        auto res = client->Get(RedirectUrl(AuthnRequest(id)), {{"Cookie", cookies[t]}});
+        if (!res || res->status != 200) continue;
+        std::string b64 = Field(res->body, "SAMLResponse"), out;
+        if (core::Base64Decode(b64, &out)) docs[t].push_back(out);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    REQUIRE(docs[t].size() == kEach);
+    for (int i = 0; i < kEach; ++i) {
+      const std::string& doc = docs[t][i];
+      CHECK(X1(doc, "/saml2p:Response/@InResponseTo") == "_t" + std::to_string(t) + "_" + std::to_string(i));
+      ids.insert(X1(doc, "/saml2p:Response/@ID"));
+      auto sigs = xml::CheckSignatures(doc, cert_pem);
+      REQUIRE(sigs.ok());
+      REQUIRE(sigs->size() == 2);
+      CHECK((*sigs)[0].valid);
+      CHECK((*sigs)[1].valid);
+    }
+  }
+  CHECK(ids.size() == kThreads * kEach);
+  CHECK(SsoSuccesses() == kThreads * kEach);
+}
+
+TEST_CASE_METHOD(Saml, "honorForceAuthn false: ForceAuthn is ignored, the session answers", "[saml]") {
+  REQUIRE(Call("PUT", "/api/v1/apps/" + saml_id, Json{{"settings", Json{{"signOn", Json{{"honorForceAuthn", false}}}}}})
+              .status == 200);
+  auto page = GetWith(RedirectUrl(AuthnRequest("_nf", " ForceAuthn=\"true\"")), SessionCookie());
+  CHECK(X1(ResponseXml(page), "/saml2p:Response/@InResponseTo") == "_nf");
 }
