@@ -3,6 +3,8 @@
 #include <regex>
 #include <set>
 
+#include "mock_okta/signon/saml_xml.h"
+
 namespace okta::signon {
 
 using core::Json;
@@ -96,6 +98,20 @@ core::Status Parse(const Json& so, SamlApp* a, Json* out) {
     return Invalid(kBase + ".digestAlgorithm", "'" + dig + "' is not supported by the sandbox (SHA256 only).");
   }
   if (a->default_relay_state.size() > 1024) return Invalid(kBase + ".defaultRelayState", "is too long.");
+  if (auto st = ReadBool(so, "samlSignedRequestEnabled", &a->signed_requests); !st.ok()) return st;
+  Json sp_cert = nullptr;
+  if (so.contains("spCertificate") && !so["spCertificate"].is_null()) {
+    const Json& c = so["spCertificate"];
+    if (!c.is_object() || !c.contains("x5c") || !c["x5c"].is_array() || c["x5c"].empty() || !c["x5c"][0].is_string() ||
+        !saml::ValidCertificate(c["x5c"][0].get<std::string>())) {
+      return Invalid(kBase + ".spCertificate", "must be {\"x5c\": [\"<base64 DER X.509 certificate>\"]}.");
+    }
+    a->sp_certificate = c["x5c"][0].get<std::string>();
+    sp_cert = Json{{"x5c", Json::array({a->sp_certificate})}};
+  }
+  if (a->signed_requests && a->sp_certificate.empty()) {
+    return Invalid(kBase + ".spCertificate", "is required when samlSignedRequestEnabled is true.");
+  }
   Json statements = Json::array();
   if (so.contains("attributeStatements") && !so["attributeStatements"].is_null()) {
     const Json& in = so["attributeStatements"];
@@ -165,6 +181,8 @@ core::Status Parse(const Json& so, SamlApp* a, Json* out) {
               {"authnContextClassRef", a->authn_context},
               {"spIssuer", a->sp_issuer.empty() ? Json(nullptr) : Json(a->sp_issuer)},
               {"requestCompressed", false},
+              {"samlSignedRequestEnabled", a->signed_requests},
+              {"spCertificate", sp_cert},
               {"attributeStatements", statements}};
   return core::Status::Ok();
 }

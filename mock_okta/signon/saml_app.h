@@ -38,6 +38,10 @@ struct SamlApp {
   std::string authn_context = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
   std::string default_relay_state;
   std::vector<SamlAttributeStatement> attributes;
+  // Signed requests (samlSignedRequestEnabled): AuthnRequests must be signed
+  // with the key of spCertificate.x5c[0] (base64 DER).
+  bool signed_requests = false;
+  std::string sp_certificate;
   // The SP entity id an AuthnRequest's Issuer must name: spIssuer, else the audience.
   const std::string& ExpectedIssuer() const { return sp_issuer.empty() ? audience : sp_issuer; }
 };
@@ -55,7 +59,8 @@ bool WantsSamlSignOn(const core::Json& body, const App& app);
 // ssoAcsUrl and audience required, recipient/destination default to
 // ssoAcsUrl, subjectNameIdFormat one of the SAML formats, signatureAlgorithm
 // RSA_SHA256, digestAlgorithm SHA256, attributeStatements of type EXPRESSION
-// (values user.<attr> or a quoted literal) or GROUP (filterType + filterValue).
+// (values user.<attr> or a quoted literal) or GROUP (filterType + filterValue),
+// samlSignedRequestEnabled only with a readable spCertificate.x5c[0].
 // Errors: kInvalidValue with Okta-style field texts ("settings.signOn.ssoAcsUrl: …").
 core::Status ApplySamlBody(const core::Json& body, App* app);
 

@@ -103,6 +103,11 @@ SamlFaults FaultsFromJson(const Json& j) {
   return f;
 }
 
+bool HasSignedRequests(const App& app) {
+  auto a = SamlAppOf(app);
+  return a.ok() && a->signed_requests;
+}
+
 }  // namespace
 
 Json SamlFaults::ToJson() const {
@@ -136,8 +141,9 @@ core::Result<std::string> SamlIdp::Metadata(const std::string& app_id, const std
   std::string sso = XmlEscape(org_url + SsoPath(*app));
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
          "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" +
-         XmlEscape(Issuer(app_id)) +
-         "\"><md:IDPSSODescriptor WantAuthnRequestsSigned=\"false\" "
+         XmlEscape(Issuer(app_id)) + "\"><md:IDPSSODescriptor WantAuthnRequestsSigned=\"" +
+         std::string(HasSignedRequests(*app) ? "true" : "false") +
+         "\" "
          "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
          "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
          "<ds:X509Data><ds:X509Certificate>" +
@@ -280,6 +286,14 @@ SsoDecision SamlIdp::Sso(const std::string& app_name, const std::string& app_id,
     if (auto refused = ReadRequest(*app, xml, sso_url, &req)) {
       refused->app_id = app_id;
       return *refused;
+    }
+    // Signed requests: checked when the request arrives (a kept one was checked then).
+    if (app->signed_requests && !resumed) {
+      core::Status sig =
+          r.binding == SsoRequest::kRedirect
+              ? saml::VerifyRedirectSignature(r.signed_octets, r.signature, r.sig_alg, app->sp_certificate)
+              : saml::VerifyRootSignature(xml, app->sp_certificate);
+      if (!sig.ok()) return BadRequest("Signed requests are required for this app: " + sig.error().detail + ".");
     }
   }
 

@@ -49,6 +49,9 @@ struct SsoRequest {
   std::string pending_id;      // ?pending=… (a request kept while the user signs in)
   std::string sid;             // the session cookie
   std::string path_and_query;  // the URL as requested (the sign-in page's fromURI)
+  // HTTP-Redirect signature: the Signature and SigAlg parameters (decoded) and
+  // the octets signed, built from the values as they appear in the URL.
+  std::string signature, sig_alg, signed_octets;
 };
 
 struct SsoDecision {

@@ -48,6 +48,28 @@ std::string PathAndQuery(const httplib::Request& req) {
   return WithQuery(req.path, q);
 }
 
+// The octets an HTTP-Redirect signature covers (SAML bindings §3.4.4.1):
+// SAMLRequest, RelayState (when present) and SigAlg, with their values exactly
+// as they appear in the request's query.
+std::string SignedOctets(const httplib::Request& req) {
+  auto q = req.target.find('?');
+  if (q == std::string::npos) return "";
+  std::map<std::string, std::string> raw;
+  std::string query = req.target.substr(q + 1);
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    std::string part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    auto eq = part.find('=');
+    if (eq != std::string::npos) raw.emplace(part.substr(0, eq), part.substr(eq + 1));
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  std::string out = "SAMLRequest=" + raw["SAMLRequest"];
+  if (raw.count("RelayState")) out += "&RelayState=" + raw["RelayState"];
+  return out + "&SigAlg=" + raw["SigAlg"];
+}
+
 void Sso(const RouteContext& ctx, SamlIdp& idp, const httplib::Request& req, httplib::Response& res) {
   SsoRequest r;
   r.sid = CookieValue(req, "sid");
@@ -107,6 +129,11 @@ void Sso(const RouteContext& ctx, SamlIdp& idp, const httplib::Request& req, htt
       r.has_relay_state = true;
     }
     if (req.has_param("pending")) r.pending_id = req.get_param_value("pending");
+    if (req.has_param("Signature") || req.has_param("SigAlg")) {
+      r.signature = req.get_param_value("Signature");
+      r.sig_alg = req.get_param_value("SigAlg");
+      r.signed_octets = SignedOctets(req);
+    }
   }
   d = idp.Sso(app_name, app_id, r, ctx.base_url());
   Render(res, d);

@@ -79,6 +79,20 @@ class XmlSigningKey {
 core::Result<std::string> SignXml(const std::string& xml, const std::vector<std::string>& ids,
                                   const XmlSigningKey& key);
 
+// Signed AuthnRequests (an SP certificate, base64 DER, as Okta's spCertificate.x5c holds it).
+// True when `cert_b64` is a readable X.509 certificate.
+bool ValidCertificate(const std::string& cert_b64);
+// HTTP-Redirect binding: `signature_b64` (the Signature parameter, decoded)
+// over `signed_octets` ("SAMLRequest=…[&RelayState=…]&SigAlg=…" with the
+// values exactly as they appear in the URL), RSA-SHA256 only. Errors: kUnauthorized.
+core::Status VerifyRedirectSignature(const std::string& signed_octets, const std::string& signature_b64,
+                                     const std::string& sig_alg, const std::string& cert_b64);
+// HTTP-POST binding: the enveloped signature of the document's root element
+// (a ds:Signature child of the root whose single Reference is "#<root ID>";
+// exclusive C14N, enveloped transform, RSA-SHA256, SHA-256 only; same-document
+// references only). Errors: kUnauthorized.
+core::Status VerifyRootSignature(const std::string& xml, const std::string& cert_b64);
+
 // For tests and diagnostics: every ds:Signature in `xml` with the local
 // name of the element it sits in, its Reference URI, its algorithms, and
 // whether it verifies with `cert_pem`'s public key.

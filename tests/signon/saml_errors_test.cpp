@@ -1,5 +1,7 @@
 // SAML sign-on refusals and bad input: each gets an error page, no session,
 // and no successful sign-on in the System Log.
+#include "mock_okta/signon/jwt.h"
+#include "mock_okta/signon/saml_keys.h"
 #include "tests/signon/saml_fixture.h"
 
 using namespace testing_signon;
@@ -173,4 +175,74 @@ TEST_CASE("saml_xml: Inflate caps its output; ParseUntrusted refuses DTDs", "[sa
   CHECK_FALSE(xml::ParseUntrusted("<a>&ent;</a>").ok());
   CHECK_FALSE(xml::ParseUntrusted(std::string(100, ' ') + "<a/>", 50).ok());
   CHECK(xml::XmlEscape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+}
+
+TEST_CASE_METHOD(Saml, "signed requests: required when the app enables them, verified with its SP certificate",
+                 "[saml]") {
+  auto now = testing_okta::Epoch();
+  auto sp = okta::signon::saml::GenerateCredential("sp", now, now + std::chrono::hours(24 * 365));
+  auto other = okta::signon::saml::GenerateCredential("sp", now, now + std::chrono::hours(24 * 365));
+  REQUIRE(sp.ok());
+  REQUIRE(other.ok());
+  // Enabling needs a certificate.
+  CHECK(Call("PUT", "/api/v1/apps/" + saml_id,
+             Json{{"settings", Json{{"signOn", Json{{"samlSignedRequestEnabled", true}}}}}})
+            .status == 400);
+  CHECK(Call("PUT", "/api/v1/apps/" + saml_id,
+             Json{{"settings",
+                   Json{{"signOn", Json{{"spCertificate", Json{{"x5c", Json::array({"bm90IGEgY2VydA=="})}}}}}}}})
+            .status == 400);
+  auto put =
+      Call("PUT", "/api/v1/apps/" + saml_id,
+           Json{{"settings", Json{{"signOn", Json{{"samlSignedRequestEnabled", true},
+                                                  {"spCertificate", Json{{"x5c", Json::array({sp->cert_b64})}}}}}}}});
+  REQUIRE(put.status == 200);
+  CHECK(X1(Get("/app/" + saml_id + "/sso/saml/metadata").body, "//md:IDPSSODescriptor/@WantAuthnRequestsSigned") ==
+        "true");
+  std::string cookie = SessionCookie();
+
+  // HTTP-Redirect: Signature over SAMLRequest=…&RelayState=…&SigAlg=… as sent.
+  auto signed_url = [&](const okta::signon::saml::SamlCredential& key, const std::string& id,
+                        const std::string& alg = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+                        const std::string& relay = "rs-signed") {
+    std::string octets = "SAMLRequest=" + core::UrlEncode(core::Base64Encode(xml::Deflate(AuthnRequest(id)))) +
+                         "&RelayState=" + core::UrlEncode(relay) + "&SigAlg=" + core::UrlEncode(alg);
+    auto signer = okta::signon::SigningKey::FromPrivatePem("sp", key.key_pem);
+    REQUIRE(signer.ok());
+    auto sig = (*signer)->Sign(octets);
+    REQUIRE(sig.ok());
+    return sso_path + "?" + octets + "&Signature=" + core::UrlEncode(core::Base64Encode(*sig));
+  };
+  auto page = GetWith(signed_url(*sp, "_s1"), cookie);
+  CHECK(X1(ResponseXml(page), "/saml2p:Response/@InResponseTo") == "_s1");
+  CHECK(Field(page.body, "RelayState") == "rs-signed");
+  CheckErrorPage(GetWith(RedirectUrl(AuthnRequest("_s2")), cookie), 400, "not signed");
+  CheckErrorPage(GetWith(signed_url(*other, "_s3"), cookie), 400, "does not verify");
+  CheckErrorPage(GetWith(signed_url(*sp, "_s4", "http://www.w3.org/2000/09/xmldsig#rsa-sha1"), cookie), 400, "SigAlg");
+  std::string tampered = signed_url(*sp, "_s5");
+  tampered.replace(tampered.find("rs-signed"), 9, "rs-evil!!");
+  CheckErrorPage(GetWith(tampered, cookie), 400, "does not verify");
+
+  // HTTP-POST: an enveloped signature on the AuthnRequest.
+  auto post_signed = [&](const okta::signon::saml::SamlCredential& key, const std::string& request_xml,
+                         const std::string& id) {
+    auto signed_xml = xml::SignXml(request_xml, {id}, *key.key);
+    REQUIRE(signed_xml.ok());
+    return PostWith(sso_path, Form({{"SAMLRequest", core::Base64Encode(*signed_xml)}}), cookie);
+  };
+  CHECK(X1(ResponseXml(post_signed(*sp, AuthnRequest("_p1"), "_p1")), "/saml2p:Response/@InResponseTo") == "_p1");
+  CheckErrorPage(PostWith(sso_path, Form({{"SAMLRequest", core::Base64Encode(AuthnRequest("_p2"))}}), cookie), 400,
+                 "not signed");
+  CheckErrorPage(post_signed(*other, AuthnRequest("_p3"), "_p3"), 400, "does not verify");
+  // A signed request altered afterwards: its content, or its ID (the signature then covers another element).
+  auto signed_xml = xml::SignXml(AuthnRequest("_p4"), {"_p4"}, *sp->key);
+  REQUIRE(signed_xml.ok());
+  std::string content = *signed_xml;
+  content.replace(content.find("nameid-format:emailAddress"), 26, "nameid-format:unspecified!");
+  CheckErrorPage(PostWith(sso_path, Form({{"SAMLRequest", core::Base64Encode(content)}}), cookie), 400,
+                 "does not verify");
+  std::string moved = *signed_xml;
+  moved.replace(moved.find("ID=\"_p4\""), 8, "ID=\"_p5\"");
+  CheckErrorPage(PostWith(sso_path, Form({{"SAMLRequest", core::Base64Encode(moved)}}), cookie), 400, "does not cover");
+  CHECK(SsoSuccesses() == 2);
 }
