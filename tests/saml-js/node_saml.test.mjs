@@ -4,10 +4,13 @@
 // POST /api/v1/authn + /login/sessionCookieRedirect) and IdP-initiated —
 // reads NameID, attributes and groups, and rejects each per-app fault with
 // node-saml's own error. Also: the HTTP-POST binding kept through the sign-in
-// page, and ForceAuthn.
+// page, ForceAuthn, and signed requests (node-saml's privateKey; the SP
+// certificate is made with the openssl command).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -329,4 +332,46 @@ test('ForceAuthn: an existing session is not enough; signing in again completes 
   const form = await signInThrough(from);
   const { profile } = await forceSp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
   assert.equal(profile.nameID, 'alice@example.com');
+});
+
+test('signed requests: node-saml signs its AuthnRequest with the SP key the app trusts; unsigned is refused', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'saml-sp-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '365',
+      '-subj', '/CN=acme-sp', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    { stdio: 'ignore' });
+    const privateKey = readFileSync(path.join(dir, 'key.pem'), 'utf8');
+    const x5c = readFileSync(path.join(dir, 'cert.pem'), 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+    await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: {
+      samlSignedRequestEnabled: true, spCertificate: { x5c: [x5c] } } } });
+    const md = await (await fetch(`${sb.orgUrl}/app/${app.id}/sso/saml/metadata`)).text();
+    assert.match(md, /WantAuthnRequestsSigned="true"/);
+
+    const signingSp = new SAML({ ...spOptions, privateKey, signatureAlgorithm: 'sha256' });
+    const url = await signingSp.getAuthorizeUrlAsync('rs-signed', undefined, {});
+    assert.match(url, /[?&]Signature=/);
+    const form = await signInThrough(url);
+    assert.equal(form.RelayState, 'rs-signed');
+    const { profile } = await signingSp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
+    assert.equal(profile.nameID, 'alice@example.com');
+
+    // The same SP without its key: Okta's error page, no response.
+    const unsigned = await sp.getAuthorizeUrlAsync('rs-unsigned', undefined, {});
+    const authn = await fetch(`${sb.orgUrl}/api/v1/authn`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'alice@example.com', password: 'Passw0rd!' }),
+    });
+    const { sessionToken } = await authn.json();
+    const scr = await fetch(`${sb.orgUrl}/login/sessionCookieRedirect?token=${encodeURIComponent(sessionToken)}` +
+      `&redirectUrl=${encodeURIComponent(unsigned)}`, { redirect: 'manual' });
+    const cookie = scr.headers.get('set-cookie').split(';')[0];
+    const page = await fetch(unsigned, { headers: { Cookie: cookie }, redirect: 'manual' });
+    const html = await page.text();
+    assert.equal(page.status, 400);
+    assert.match(html, /Signed requests are required for this app/);
+    assert.doesNotMatch(html, /SAMLResponse/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: { samlSignedRequestEnabled: false } } });
+  }
 });
