@@ -1,5 +1,7 @@
 #include "core/http.h"
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -36,6 +38,22 @@ void Send(httplib::Response& res, const ErrorReply& reply) {
 
 }  // namespace
 
+httplib::Server::HandlerWithResponse RefuseOversizedBodies(size_t max_body_bytes, ErrorReply too_large,
+                                                           httplib::Server::HandlerWithResponse next) {
+  return [max_body_bytes, too_large = std::move(too_large), next = std::move(next)](const httplib::Request& req,
+                                                                                    httplib::Response& res) {
+    const std::string& length = req.get_header_value("Content-Length");
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+    if (!length.empty() && ec == std::errc() && p == length.data() + length.size() && n > max_body_bytes) {
+      Send(res, too_large);
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return next ? next(req, res) : httplib::Server::HandlerResponse::Unhandled;
+  };
+}
+
 void InstallJsonHandlers(httplib::Server& server, const ServiceErrorRenderer& renderer) {
   auto render_status = renderer.render_status;
   server.set_error_handler(
@@ -68,8 +86,7 @@ std::string DescribeException(std::exception_ptr ep) {
     if (ep) std::rethrow_exception(ep);
   } catch (const std::exception& e) {
     return e.what();
-  } catch (...) {
-  }
+  } catch (...) {}
   return "unknown exception";
 }
 
@@ -133,8 +150,7 @@ Result<Url> ParseUrl(const std::string& url) {
   return u;
 }
 
-std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int connect_timeout_sec,
-                                            int read_timeout_sec) {
+std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int connect_timeout_sec, int read_timeout_sec) {
   auto c = std::make_unique<httplib::Client>(origin);
   c->set_tcp_nodelay(true);
   c->set_keep_alive(true);

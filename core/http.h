@@ -18,12 +18,15 @@
 namespace core {
 
 struct HttpServerOptions {
-  size_t worker_threads = 32;          // cpp-httplib's default of 8 starves keep-alive clients
-  size_t keep_alive_max_count = 10000; // default 5 closes connections too often
-  size_t max_body_bytes = 1 << 20;     // larger bodies are answered 413
-  int read_timeout_sec = 30;
+  size_t worker_threads = 64;           // cpp-httplib's default of 8 starves keep-alive clients
+  size_t keep_alive_max_count = 10000;  // default 5 closes connections too often
+  size_t max_body_bytes = 1 << 20;      // larger bodies are answered 413
+  // A client must send each part of a request within this; a stalled one is
+  // dropped (short: this is a local sandbox, and 32 stalled connections used
+  // to hold every worker for 30 s).
+  int read_timeout_sec = 5;
   int write_timeout_sec = 30;
-  int keep_alive_idle_sec = 2;         // idle keep-alive connections are closed after this
+  int keep_alive_idle_sec = 2;  // idle keep-alive connections are closed after this
 };
 
 // Applies TCP_NODELAY (without it every keep-alive reply waits ~40 ms for a
@@ -36,6 +39,16 @@ struct ErrorReply {
   std::string body;
   std::string content_type;  // e.g. "application/json"
 };
+
+// A pre-routing handler that answers a request whose Content-Length is over
+// `max_body_bytes` at once — before its body is read, so a client that
+// announces a huge body and stalls does not hold a worker — with `too_large`
+// and "Connection: close"; every other request goes on to `next` (may be
+// empty). Pass the result to server.set_pre_routing_handler. cpp-httplib keeps
+// the connection open regardless: the unread body is then parsed as the next
+// request (400) and the connection closes.
+httplib::Server::HandlerWithResponse RefuseOversizedBodies(size_t max_body_bytes, ErrorReply too_large,
+                                                           httplib::Server::HandlerWithResponse next);
 
 // How one service answers what its route handlers did not: errors
 // cpp-httplib raises itself and exceptions thrown by a handler. Both functions
@@ -94,7 +107,7 @@ struct Url {
   std::string scheme;  // "http" or "https"
   std::string host;
   int port = 0;
-  std::string path;    // without trailing slash; "" for root
+  std::string path;            // without trailing slash; "" for root
   std::string Origin() const;  // scheme://host:port
 };
 Result<Url> ParseUrl(const std::string& url);

@@ -6,6 +6,9 @@
 // Origin gets 403). Sign-on endpoints are left alone: authorization servers
 // answer other origins by design (token, revoke, SAML POST binding), and the
 // sign-in form has its own double-submit check.
+// A refused request's body is left unread (the refusal runs before cpp-httplib
+// reads it, and it offers no way to close the connection from there): a client
+// that reuses that connection gets a 400 for its next request.
 #pragma once
 
 #include <httplib.h>

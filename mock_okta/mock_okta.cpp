@@ -63,27 +63,41 @@ core::ErrorReply Reply(const OktaError& e) {
 // SSWS auth for /api/v1, and Okta's error bodies for unrouted requests, wrong
 // methods and handler exceptions.
 void InstallOktaHandlers(httplib::Server& server, const std::string& token, const std::string& bind) {
-  server.set_pre_routing_handler([token, bind](const httplib::Request& req, httplib::Response& res) {
-    if (auto refused = RefuseForeignRequest(req, bind)) {
-      core::Error e = core::MakeError(core::ErrorCode::kInvalidValue, refused->second);
-      OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
-      oe.status = refused->first;
-      oe.body["errorCode"] = "E0000006";
-      oe.body["errorSummary"] = "You do not have permission to perform the requested action";
-      SendOktaError(res, oe);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
-    // Primary authentication is public in Okta (the user's password is the credential).
-    if (req.path == "/api/v1/authn") return httplib::Server::HandlerResponse::Unhandled;
-    std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
-      SendOktaError(res,
-                    RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  core::ErrorReply too_large{
+      413,
+      core::DumpCompact(core::Json{
+          {"errorCode", "E0000001"},
+          {"errorSummary", "Api validation failed: request body"},
+          {"errorLink", "E0000001"},
+          {"errorId", "oae-body-limit"},
+          {"errorCauses",
+           core::Json::array({core::Json{{"errorSummary", "the request body is larger than the limit of " +
+                                                              std::to_string(core::HttpServerOptions{}.max_body_bytes) +
+                                                              " bytes"}}})}}),
+      "application/json"};
+  server.set_pre_routing_handler(core::RefuseOversizedBodies(
+      core::HttpServerOptions{}.max_body_bytes, too_large,
+      [token, bind](const httplib::Request& req, httplib::Response& res) {
+        if (auto refused = RefuseForeignRequest(req, bind)) {
+          core::Error e = core::MakeError(core::ErrorCode::kInvalidValue, refused->second);
+          OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
+          oe.status = refused->first;
+          oe.body["errorCode"] = "E0000006";
+          oe.body["errorSummary"] = "You do not have permission to perform the requested action";
+          SendOktaError(res, oe);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        if (req.path.rfind("/api/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+        // Primary authentication is public in Okta (the user's password is the credential).
+        if (req.path == "/api/v1/authn") return httplib::Server::HandlerResponse::Unhandled;
+        std::string auth = req.get_header_value("Authorization");
+        if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), token)) {
+          SendOktaError(
+              res, RenderOktaError(core::MakeError(core::ErrorCode::kUnauthorized, ""), "oae" + core::NewRequestId()));
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      }));
   core::ServiceErrorRenderer r;
   r.log_name = "mock_okta";
   r.log_requests = false;

@@ -81,8 +81,7 @@ Json GateJson(const GroupGateStatus& st) {
   return {{"mode", st.mode == GroupGateMode::kOpen ? "open" : "encryption"},
           {"enabled", st.enabled},
           {"writable", st.writable},
-          {"encryptionService",
-           {{"url", st.encryption_url}, {"status", st.encryption_status}, {"detail", st.detail}}}};
+          {"encryptionService", {{"url", st.encryption_url}, {"status", st.encryption_status}, {"detail", st.detail}}}};
 }
 
 using Req = const httplib::Request&;
@@ -129,14 +128,16 @@ void RegisterSettingsRoutes(httplib::Server& server, const AdminContext& ctx) {
     auto keys = ctx.store->ListGroupKeys(req.matches[1]);
     if (!keys.ok()) return ReplyError(res, keys.error());
     Json list = Json::array();
-    for (const auto& k : *keys) list.push_back({{"memberId", k.user_id}, {"keyVersion", k.key_version}, {"wrappedKey", k.wrapped_b64}});
+    for (const auto& k : *keys)
+      list.push_back({{"memberId", k.user_id}, {"keyVersion", k.key_version}, {"wrappedKey", k.wrapped_b64}});
     Reply(res, 200, {{"groupId", std::string(req.matches[1])}, {"members", list}});
   });
 }
 
 // Injected faults and the reset.
 void RegisterFaultRoutes(httplib::Server& server, const AdminContext& ctx) {
-  server.Get("/admin/api/faults", [ctx](Req, Res res) { Reply(res, 200, FaultInjector::RulesJson(ctx.faults->rules())); });
+  server.Get("/admin/api/faults",
+             [ctx](Req, Res res) { Reply(res, 200, FaultInjector::RulesJson(ctx.faults->rules())); });
   server.Put("/admin/api/faults", [ctx](Req req, Res res) {
     auto body = core::ParseJson(req.body);
     if (!body.ok()) return ReplyError(res, body.error());
@@ -162,7 +163,9 @@ void RegisterFaultRoutes(httplib::Server& server, const AdminContext& ctx) {
 void RegisterDirectoryRoutes(httplib::Server& server, const AdminContext& ctx) {
   server.Get("/admin/api/users", [ctx](Req req, Res res) {
     auto q = PageQuery(req);
-    if (!q) return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    if (!q)
+      return ReplyError(res,
+                        {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
     auto page = ctx.store->ListUsers(*q);
     if (!page.ok()) return ReplyError(res, page.error());
     Json items = Json::array();
@@ -171,7 +174,9 @@ void RegisterDirectoryRoutes(httplib::Server& server, const AdminContext& ctx) {
   });
   server.Get("/admin/api/groups", [ctx](Req req, Res res) {
     auto q = PageQuery(req);
-    if (!q) return ReplyError(res, {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
+    if (!q)
+      return ReplyError(res,
+                        {core::ErrorCode::kInvalidValue, "'count' and 'startIndex' must be non-negative integers"});
     auto page = ctx.store->ListGroups(*q, true);
     if (!page.ok()) return ReplyError(res, page.error());
     Json items = Json::array();
@@ -186,14 +191,19 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
   RegisterSettingsRoutes(server, ctx);
   RegisterFaultRoutes(server, ctx);
   RegisterDirectoryRoutes(server, ctx);
-  server.set_pre_routing_handler([ctx](Req req, Res res) {
+  auto admin_guard = [ctx](Req req, Res res) {
     if (req.path.rfind("/admin/api", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
     auto refused = RefuseAdminRequest(req, ctx);
     if (!refused) return httplib::Server::HandlerResponse::Unhandled;
-    Reply(res, refused->first, {{"error", refused->first == 415 ? "unsupportedMediaType" : "forbidden"},
-                                {"message", refused->second}});
+    Reply(res, refused->first,
+          {{"error", refused->first == 415 ? "unsupportedMediaType" : "forbidden"}, {"message", refused->second}});
     return httplib::Server::HandlerResponse::Handled;
-  });
+  };
+  if (ctx.max_body_bytes > 0) {
+    server.set_pre_routing_handler(core::RefuseOversizedBodies(ctx.max_body_bytes, ctx.too_large, admin_guard));
+  } else {
+    server.set_pre_routing_handler(admin_guard);
+  }
 }
 
 }  // namespace scim

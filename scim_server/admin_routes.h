@@ -8,7 +8,9 @@
 #include <httplib.h>
 
 #include <functional>
+
 #include <string>
+#include "core/http.h"
 
 #include "scim_server/fault_injector.h"
 #include "scim_server/group_gate.h"
@@ -26,6 +28,10 @@ struct AdminContext {
   // Renders stored resources as SCIM JSON (for the admin panel's lists).
   std::function<core::Json(const StoredUser&)> render_user;
   std::function<core::Json(const StoredGroup&)> render_group;
+  // Every request (SCIM and admin) announcing a body over this gets
+  // `too_large` at once, before the body is read (0: no early check).
+  size_t max_body_bytes = 0;
+  core::ErrorReply too_large;
 };
 
 void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx);

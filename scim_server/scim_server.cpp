@@ -88,7 +88,8 @@ core::ServiceErrorRenderer ScimErrorRenderer(size_t max_body_bytes) {
   };
   core::ServiceErrorRenderer r;
   r.log_name = "scim";
-  r.render_status = [reply, max_body_bytes](int status, const httplib::Request& req) -> std::optional<core::ErrorReply> {
+  r.render_status = [reply, max_body_bytes](int status,
+                                            const httplib::Request& req) -> std::optional<core::ErrorReply> {
     switch (status) {
       case 404: return reply(404, "", "no SCIM endpoint at " + req.method + " " + req.path);
       case 405: return reply(405, "", "method " + req.method + " is not allowed on " + req.path);
@@ -176,6 +177,8 @@ void ScimServer::Impl::InstallRoutes(ScimServer& owner) {
   admin.faults = &faults;
   admin.render_user = [this](const StoredUser& u) { return RenderUser(u.data, u.meta, u.groups, base_url); };
   admin.render_group = [this](const StoredGroup& g) { return RenderGroup(g.data, g.meta, g.members, base_url); };
+  admin.max_body_bytes = config.max_body_bytes;
+  admin.too_large = *ScimErrorRenderer(config.max_body_bytes).render_status(413, httplib::Request());
   RegisterAdminRoutes(http, admin);
 }
 

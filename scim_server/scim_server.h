@@ -26,7 +26,7 @@ struct Config {
   std::string base_url;
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int max_results = 1000;           // cap on `count` in list responses
-  size_t worker_threads = 32;
+  size_t worker_threads = 64;
   // PATCH /Groups answers 204 No Content (RFC 7644 §3.5.2 allows it, Okta
   // accepts it) unless the request asks for `attributes` or
   // `excludedAttributes`. Without it the answer is 200 with the whole group,

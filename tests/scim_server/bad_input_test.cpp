@@ -1,4 +1,10 @@
 // Bad input gets a clear, standard error and never changes stored data.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -187,4 +193,31 @@ TEST_CASE("long or/and chains and negative counts get answers, not 500s", "[scim
   CHECK((!neg.json.contains("Resources") || neg.json["Resources"].empty()));
   auto negb = s.Post("/Users/.search", Json{{"count", -5}});
   CHECK(negb.json["itemsPerPage"] == 0);
+}
+
+TEST_CASE("a body announced over the limit is refused at once, without waiting for it", "[scim][bad_input]") {
+  scim::Config config;
+  config.max_body_bytes = 64 * 1024;
+  TestServer s(config);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s.server().port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  // 100 MB announced, 11 bytes sent, then nothing: the answer must not need the rest.
+  std::string head = "POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                     std::string(scimtest::kToken) +
+                     "\r\nContent-Type: application/scim+json\r\nContent-Length: 100000000\r\n\r\n{\"userName\"";
+  REQUIRE(::send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()));
+  pollfd p{fd, POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 3000) == 1);  // the server used to read (and wait for) the whole body first: 30 s
+  char buf[512];
+  ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+  ::close(fd);
+  REQUIRE(n > 0);
+  std::string reply(buf, static_cast<size_t>(n));
+  CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(reply.find("Connection: close") != std::string::npos);
+  CHECK(s.Get("/Users").status == 200);  // and the server still answers
 }
