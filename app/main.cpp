@@ -8,7 +8,10 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 
@@ -46,8 +49,32 @@ struct StorageOptions {
     if (in_memory) return ":memory:";
     MakePrivateDir(data_dir);
     auto path = std::filesystem::path(data_dir) / file;
+    LockOrExit(path);
     MakePrivateFile(path);
     return path.string();
+  }
+  // One process per database file: an exclusive flock on "<file>.lock", held
+  // until the process ends (the kernel drops it even after a crash). A second
+  // process on the same data folder stops here with a clear message instead
+  // of sharing the SQLite files.
+  static void LockOrExit(const std::filesystem::path& db) {
+    std::string lock = db.string() + ".lock";
+    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;  // a read-only folder: SQLite will say what is wrong
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      char pid[32] = {0};
+      ssize_t n = ::pread(fd, pid, sizeof(pid) - 1, 0);
+      std::string who = n > 0 ? std::string(pid, static_cast<size_t>(n)) : std::string("?");
+      while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+      std::fprintf(stderr,
+                   "error: %s is in use by another okta-sandbox (pid %s). Stop it, or use another --data-dir "
+                   "(or --in-memory).\n",
+                   db.string().c_str(), who.c_str());
+      std::exit(1);
+    }
+    std::string me = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0) (void)::pwrite(fd, me.data(), me.size(), 0);
+    // fd stays open (and locked) for the life of the process.
   }
   static void MakePrivateDir(const std::string& dir) {
     namespace fs = std::filesystem;
@@ -403,7 +430,7 @@ struct Cli {
 void AddScimCommand(CLI::App& app, Cli& c) {
   ScimOptions& o = c.scim;
   auto* cmd = c.scim_cmd = app.add_subcommand("scim-server", "Run the SCIM 2.0 server (the service provider) alone");
-  cmd->add_option("--port", o.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--port", o.port, "TCP port; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--bind", o.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--token", o.token,
                   "Bearer token clients must send; default: generated on first start and kept in the store");
@@ -431,7 +458,7 @@ void AddScimCommand(CLI::App& app, Cli& c) {
 
 void AddEncryptionCommand(CLI::App& app, Cli& c) {
   auto* cmd = c.enc_cmd = app.add_subcommand("encryption", "Run the encryption service stub alone");
-  cmd->add_option("--port", c.enc.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--port", c.enc.port, "TCP port; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--bind", c.enc.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--secret", c.enc.secret, "Shared secret the SCIM server must send; default: generated");
   AddStorageOptions(cmd, c.enc_storage);
@@ -448,7 +475,7 @@ void AddEncryptionCommand(CLI::App& app, Cli& c) {
 
 void AddOktaCommand(CLI::App& app, Cli& c) {
   auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server; OIDC sign-on at {org}/oauth2/default)");
-  cmd->add_option("--port", c.okta.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--port", c.okta.port, "TCP port; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--bind", c.okta.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-token", c.okta.api_token, "SSWS token for /api/v1; default: generated");
   AddProvisioningWorkersOption(cmd, c.okta.provisioning_workers);
@@ -460,9 +487,9 @@ void AddUpCommand(CLI::App& app, Cli& c) {
   auto* cmd = c.up_cmd =
       app.add_subcommand("up", "Run all three services, preconfigured so the setup guide works at once");
   cmd->add_option("--bind", o.bind, "Address every service listens on")->capture_default_str();
-  cmd->add_option("--okta-port", o.okta_port, "Mock Okta port (0: free)")->capture_default_str();
-  cmd->add_option("--scim-port", o.scim_port, "SCIM server port (0: free)")->capture_default_str();
-  cmd->add_option("--encryption-port", o.encryption_port, "Encryption service port (0: free)")->capture_default_str();
+  cmd->add_option("--okta-port", o.okta_port, "Mock Okta port (0: free)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--scim-port", o.scim_port, "SCIM server port (0: free)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--encryption-port", o.encryption_port, "Encryption service port (0: free)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--scim-token", o.scim_token, "SCIM bearer token; default: generated and kept");
   cmd->add_option("--okta-token", o.okta_token, "Mock Okta SSWS token; default: generated");
   AddGroupPatchResponseOption(cmd, o.group_patch_response);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# One process per data folder: a second one on the same SQLite files stops
+# with a clear message (a lock file), and ports outside 0-65535 are refused.
+set -u
+BIN=$1
+TMP=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+pass=0; fail=0
+check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
+
+"$BIN" --log-level warn scim-server --port 0 --data-dir "$TMP/data" --token t >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+for _ in $(seq 50); do grep -q "listening" "$TMP/out" 2>/dev/null && break; sleep 0.1; done
+check "the first server started" 'grep -q listening "$TMP/out"'
+"$BIN" --log-level warn scim-server --port 0 --data-dir "$TMP/data" --token t >"$TMP/out2" 2>"$TMP/err2" &
+SECOND=$!
+for _ in $(seq 50); do kill -0 "$SECOND" 2>/dev/null || break; sleep 0.1; done
+check "a second server on the same folder exits" '! kill -0 "$SECOND" 2>/dev/null'
+wait "$SECOND"; rc=$?
+check "with status 1" '[ "$rc" = 1 ]'
+check "saying which file and which process holds it" 'grep -q "scim.db is in use by another okta-sandbox (pid $PID)" "$TMP/err2"'
+kill "$PID"; wait "$PID" 2>/dev/null; PID=
+"$BIN" --log-level warn scim-server --port 0 --data-dir "$TMP/data" --token t >"$TMP/out3" 2>"$TMP/err3" &
+PID=$!
+for _ in $(seq 50); do grep -q "listening" "$TMP/out3" 2>/dev/null && break; sleep 0.1; done
+check "once it stopped, the folder can be used again" 'grep -q listening "$TMP/out3"'
+kill "$PID"; wait "$PID" 2>/dev/null; PID=
+
+"$BIN" scim-server --port 99999 --in-memory >"$TMP/out4" 2>&1; rc=$?
+check "port 99999 is refused" '[ "$rc" != 0 ] && grep -q "not in range 0 to 65535" "$TMP/out4"'
+"$BIN" up --okta-port 70000 --in-memory >"$TMP/out5" 2>&1; rc=$?
+check "up refuses --okta-port 70000" '[ "$rc" != 0 ] && grep -q "not in range" "$TMP/out5"'
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
