@@ -550,6 +550,31 @@ int Dispatch(Cli& c) {
 
 }  // namespace
 
+// The subcommand closest to `word` (edit distance at most 3), or "".
+std::string NearestCommand(const CLI::App& app, const std::string& word) {
+  std::string best;
+  size_t best_d = 4;
+  for (const auto* sub : app.get_subcommands({})) {
+    const std::string& name = sub->get_name();
+    std::vector<size_t> row(name.size() + 1);
+    for (size_t j = 0; j <= name.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= name.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (word[i - 1] == name[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    if (row[name.size()] < best_d) {
+      best_d = row[name.size()];
+      best = name;
+    }
+  }
+  return best;
+}
+
 int main(int argc, char** argv) {
   ::umask(S_IRWXG | S_IRWXO);  // every file the sandbox writes (databases, tokens, reports) is the user's alone
   CLI::App app{"okta-sandbox: a whole Okta integration on one machine - SCIM provisioning and OpenID Connect "
@@ -571,10 +596,25 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);  // --help: 0
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    // `check` promises exit code 2 for usage errors (docs/check.md).
-    return code != 0 && c.check_cmd->parsed() ? 2 : code;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --version
+    // No command, or one it does not know: the help, then what went wrong.
+    if (argc < 2 || dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      bool in_sub = false;
+      for (auto* sub : app.get_subcommands()) in_sub = in_sub || sub->parsed();
+      if (!in_sub) std::cerr << app.help() << "\n";
+      if (!in_sub && argc >= 2 && argv[1][0] != '-') {
+        std::cerr << "Unknown command '" << argv[1] << "'.";
+        if (auto near = NearestCommand(app, argv[1]); !near.empty()) std::cerr << " Did you mean '" << near << "'?";
+        std::cerr << "\n";
+      }
+    }
+    app.exit(e);
+    return 2;  // usage errors exit 2 (docs/check.md promises it for check; every command keeps to it)
   }
   // The services' start/stop lines drown a scenario run's progress.
   if ((c.scenario_cmd->parsed() || c.replay_cmd->parsed() || c.check_cmd->parsed()) && app.count("--log-level") == 0) {

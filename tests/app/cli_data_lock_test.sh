@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One process per data folder: a second one on the same SQLite files stops
-# with a clear message (a lock file), and ports outside 0-65535 are refused.
+# with a clear message (a lock file); ports outside 0-65535 are refused; usage
+# errors print the help (with a suggestion for a mistyped command) and exit 2.
 set -u
 BIN=$1
 TMP=$(mktemp -d)
@@ -32,6 +33,17 @@ kill "$PID"; wait "$PID" 2>/dev/null; PID=
 check "port 99999 is refused" '[ "$rc" != 0 ] && grep -q "not in range 0 to 65535" "$TMP/out4"'
 "$BIN" up --okta-port 70000 --in-memory >"$TMP/out5" 2>&1; rc=$?
 check "up refuses --okta-port 70000" '[ "$rc" != 0 ] && grep -q "not in range" "$TMP/out5"'
+
+# Usage errors: the help, a suggestion, exit 2.
+"$BIN" >"$TMP/out6" 2>&1; rc=$?
+check "no command: exit 2" '[ "$rc" = 2 ]'
+check "no command: the help lists the commands" 'grep -q "Subcommands:" "$TMP/out6"'
+"$BIN" scenarios >"$TMP/out7" 2>&1; rc=$?
+check "an unknown command: exit 2 and a suggestion" '[ "$rc" = 2 ] && grep -q "Did you mean .scenario.?" "$TMP/out7"'
+"$BIN" scim-server --bogus >"$TMP/out8" 2>&1; rc=$?
+check "an unknown option: exit 2" '[ "$rc" = 2 ]'
+"$BIN" --help >/dev/null 2>&1; rc=$?
+check "--help: exit 0" '[ "$rc" = 0 ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
