@@ -112,6 +112,26 @@ core::Status Parse(const Json& so, SamlApp* a, Json* out) {
   if (a->signed_requests && a->sp_certificate.empty()) {
     return Invalid(kBase + ".spCertificate", "is required when samlSignedRequestEnabled is true.");
   }
+  Json slo = Json{{"enabled", false}};
+  if (so.contains("slo") && !so["slo"].is_null()) {
+    const Json& sl = so["slo"];
+    if (!sl.is_object()) return Invalid(kBase + ".slo", "must be an object.");
+    if (sl.contains("enabled") && !sl["enabled"].is_boolean()) {
+      return Invalid(kBase + ".slo.enabled", "must be true or false.");
+    }
+    a->slo_enabled = sl.value("enabled", false);
+    if (sl.contains("logoutUrl") && sl["logoutUrl"].is_string()) a->slo_logout_url = sl["logoutUrl"];
+    if (sl.contains("spIssuer") && sl["spIssuer"].is_string()) a->slo_issuer = sl["spIssuer"];
+    if (a->slo_enabled && !AbsoluteHttpUrl(a->slo_logout_url)) {
+      return Invalid(kBase + ".slo.logoutUrl", "must be the SP's single logout URL (http or https).");
+    }
+    if (a->slo_enabled && a->sp_certificate.empty()) {
+      return Invalid(kBase + ".spCertificate", "is required for single logout (LogoutRequests must be signed).");
+    }
+    slo = Json{{"enabled", a->slo_enabled},
+               {"spIssuer", a->slo_issuer.empty() ? Json(nullptr) : Json(a->slo_issuer)},
+               {"logoutUrl", a->slo_logout_url.empty() ? Json(nullptr) : Json(a->slo_logout_url)}};
+  }
   Json statements = Json::array();
   if (so.contains("attributeStatements") && !so["attributeStatements"].is_null()) {
     const Json& in = so["attributeStatements"];
@@ -183,6 +203,7 @@ core::Status Parse(const Json& so, SamlApp* a, Json* out) {
               {"requestCompressed", false},
               {"samlSignedRequestEnabled", a->signed_requests},
               {"spCertificate", sp_cert},
+              {"slo", slo},
               {"attributeStatements", statements}};
   return core::Status::Ok();
 }

@@ -42,6 +42,10 @@ struct SamlApp {
   // with the key of spCertificate.x5c[0] (base64 DER).
   bool signed_requests = false;
   std::string sp_certificate;
+  // Single logout (slo.enabled): signed LogoutRequests from slo_issuer (default:
+  // the expected AuthnRequest issuer), LogoutResponses POSTed to slo_logout_url.
+  bool slo_enabled = false;
+  std::string slo_logout_url, slo_issuer;
   // The SP entity id an AuthnRequest's Issuer must name: spIssuer, else the audience.
   const std::string& ExpectedIssuer() const { return sp_issuer.empty() ? audience : sp_issuer; }
 };

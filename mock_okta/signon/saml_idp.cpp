@@ -103,6 +103,33 @@ SamlFaults FaultsFromJson(const Json& j) {
   return f;
 }
 
+// The SingleLogoutService elements of an app with single logout ("" otherwise).
+std::string SloServices(const App& app, const std::string& org_url) {
+  auto a = SamlAppOf(app);
+  if (!a.ok() || !a->slo_enabled) return "";
+  std::string url = XmlEscape(org_url + "/app/" + app.name + "/" + app.id + "/slo/saml");
+  return "<md:SingleLogoutService Binding=\"" + std::string(kPostBinding) + "\" Location=\"" + url +
+         "\"/><md:SingleLogoutService Binding=\"" + std::string(kRedirectBinding) + "\" Location=\"" + url + "\"/>";
+}
+
+// The XML of a request sent to the SSO or SLO URL (either binding), or the error page.
+std::optional<SsoDecision> DecodeMessage(const SsoRequest& r, std::string* xml) {
+  if (r.saml_request.size() > saml::kMaxEncodedBytes) return BadRequest("The SAML request is too large.");
+  std::string decoded;
+  if (!saml::DecodeBase64Lenient(r.saml_request, &decoded)) return BadRequest("The SAML request is not base64.");
+  if (r.binding == SsoRequest::kRedirect) {
+    auto inflated = saml::Inflate(decoded, saml::kMaxXmlBytes);
+    if (!inflated.ok()) {
+      return BadRequest("The SAML request could not be inflated (HTTP-Redirect binding): " + inflated.error().detail +
+                        ".");
+    }
+    *xml = *inflated;
+  } else {
+    *xml = decoded;
+  }
+  return std::nullopt;
+}
+
 bool HasSignedRequests(const App& app) {
   auto a = SamlAppOf(app);
   return a.ok() && a->signed_requests;
@@ -147,8 +174,8 @@ core::Result<std::string> SamlIdp::Metadata(const std::string& app_id, const std
          "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
          "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
          "<ds:X509Data><ds:X509Certificate>" +
-         (*cred)->cert_b64 +
-         "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+         (*cred)->cert_b64 + "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>" +
+         SloServices(*app, org_url) +
          "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>"
          "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
          "<md:SingleSignOnService Binding=\"" +
@@ -355,6 +382,85 @@ SsoDecision SamlIdp::Sso(const std::string& app_name, const std::string& app_id,
   d.saml_response = core::Base64Encode(*response);
   d.relay_state = relay_state;
   d.has_relay_state = has_relay_state;
+  return d;
+}
+
+// ---- single logout ----
+
+SsoDecision SamlIdp::Slo(const std::string& app_name, const std::string& app_id, const SsoRequest& r,
+                         const std::string& org_url) {
+  auto raw_app = org_.GetApp(app_id.size() > 64 ? std::string() : app_id);
+  if (!raw_app.ok() || raw_app->name != app_name || !HasSamlSignOn(*raw_app)) {
+    return ErrorPage(404, "404 Not Found", "There is no SAML app at this single logout URL.");
+  }
+  auto app = SamlAppOf(*raw_app);
+  if (!app.ok() || !app->slo_enabled) {
+    return ErrorPage(404, "404 Not Found", "Single logout is not enabled for this app.");
+  }
+  if (r.binding == SsoRequest::kNone) return BadRequest("The single logout URL needs a SAMLRequest (LogoutRequest).");
+  std::string xml;
+  if (auto bad = DecodeMessage(r, &xml)) return *bad;
+  auto root = saml::ParseUntrusted(xml);
+  if (!root.ok()) return BadRequest("The SAML request could not be read: " + root.error().detail + ".");
+  if (root->ns != kProtocolNs || root->name != "LogoutRequest") {
+    return BadRequest("The single logout URL receives LogoutRequests.");
+  }
+  auto attr = [&](const char* k) {
+    auto it = root->attrs.find(k);
+    return it == root->attrs.end() ? std::string() : it->second;
+  };
+  if (attr("Version") != "2.0") return BadRequest("The SAML request's Version must be 2.0.");
+  std::string request_id = attr("ID");
+  if (request_id.empty() || request_id.size() > 256) return BadRequest("The SAML request has no ID.");
+  std::string slo_url = org_url + SloPath(*raw_app);
+  if (!attr("Destination").empty() && attr("Destination") != slo_url) {
+    return BadRequest("The Destination of the LogoutRequest (" + attr("Destination") +
+                      ") is not this app's single logout URL (" + slo_url + ").");
+  }
+  const saml::XmlElement* issuer = root->Child(kAssertionNs, "Issuer");
+  std::string expected = app->slo_issuer.empty() ? app->ExpectedIssuer() : app->slo_issuer;
+  if (!issuer || issuer->text != expected) {
+    return BadRequest("The Issuer of the LogoutRequest (" + (issuer ? issuer->text : std::string("none")) +
+                      ") is not the app's SP issuer (" + expected + ").");
+  }
+  if (!root->Child(kAssertionNs, "NameID")) return BadRequest("The LogoutRequest has no NameID.");
+  core::Status sig = r.binding == SsoRequest::kRedirect
+                         ? saml::VerifyRedirectSignature(r.signed_octets, r.signature, r.sig_alg, app->sp_certificate)
+                         : saml::VerifyRootSignature(xml, app->sp_certificate);
+  if (!sig.ok()) return BadRequest("LogoutRequests must be signed: " + sig.error().detail + ".");
+
+  auto session = signon_.FindSession(r.sid);
+  if (!r.sid.empty()) signon_.EndSession(r.sid);
+  Json targets = Json::array({AppTarget(*app)});
+  if (session) {
+    if (auto u = org_.GetUser(session->user_id); u.ok()) targets.push_back(UserTarget(*u));
+  }
+  org_.Log("user.session.end", "User logout from Okta", "SUCCESS", "", targets,
+           Json{{"signOnMode", "SAML 2.0"}, {"initiatedBy", "SP (single logout)"}, {"inResponseTo", request_id}});
+
+  auto cred = keys_.Active(app->id);
+  if (!cred.ok()) return ErrorPage(500, "500 Server Error", "The LogoutResponse could not be signed.");
+  std::string response_id = SamlId();
+  std::string now = Time(std::chrono::time_point_cast<std::chrono::milliseconds>(clock_.Now()));
+  std::string response =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><saml2p:LogoutResponse "
+      "xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" Destination=\"" +
+      XmlEscape(app->slo_logout_url) + "\" ID=\"" + response_id + "\" InResponseTo=\"" + XmlEscape(request_id) +
+      "\" IssueInstant=\"" + now + "\" Version=\"2.0\"><saml2:Issuer xmlns:saml2=\"" + kAssertionNs + "\" Format=\"" +
+      kEntityFormat + "\">" + XmlEscape(Issuer(app->id)) +
+      "</saml2:Issuer><saml2p:Status><saml2p:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>"
+      "</saml2p:Status></saml2p:LogoutResponse>";
+  auto signed_response = saml::SignXml(response, {response_id}, *(*cred)->key);
+  if (!signed_response.ok()) return ErrorPage(500, "500 Server Error", "The LogoutResponse could not be signed.");
+  SsoDecision d;
+  d.kind = SsoDecision::kPostForm;
+  d.status = 200;
+  d.app_id = app->id;
+  d.acs_url = app->slo_logout_url;
+  d.saml_response = core::Base64Encode(*signed_response);
+  d.relay_state = r.relay_state;
+  d.has_relay_state = r.has_relay_state;
+  d.clear_session = true;
   return d;
 }
 

@@ -66,6 +66,7 @@ struct SsoDecision {
   std::string acs_url, saml_response, relay_state;
   bool has_relay_state = false;
   std::string app_id;
+  bool clear_session = false;  // single logout: the sid cookie is cleared
 };
 
 class SamlIdp {
@@ -74,11 +75,18 @@ class SamlIdp {
 
   static std::string Issuer(const std::string& app_id) { return "http://www.okta.com/" + app_id; }
   static std::string SsoPath(const App& app) { return "/app/" + app.name + "/" + app.id + "/sso/saml"; }
+  static std::string SloPath(const App& app) { return "/app/" + app.name + "/" + app.id + "/slo/saml"; }
 
   // The IdP metadata document of a SAML app. Errors: kNotFound.
   core::Result<std::string> Metadata(const std::string& app_id, const std::string& org_url);
   // The SSO URL /app/{app_name}/{app_id}/sso/saml.
   SsoDecision Sso(const std::string& app_name, const std::string& app_id, const SsoRequest& r,
+                  const std::string& org_url);
+
+  // The single logout URL /app/{app_name}/{app_id}/slo/saml: a signed
+  // LogoutRequest ends the browser's session and answers with a signed
+  // LogoutResponse POSTed to the app's slo.logoutUrl (clear_session set).
+  SsoDecision Slo(const std::string& app_name, const std::string& app_id, const SsoRequest& r,
                   const std::string& org_url);
 
   core::Result<SamlFaults> Faults(const std::string& app_id);

@@ -70,7 +70,7 @@ std::string SignedOctets(const httplib::Request& req) {
   return out + "&SigAlg=" + raw["SigAlg"];
 }
 
-void Sso(const RouteContext& ctx, SamlIdp& idp, const httplib::Request& req, httplib::Response& res) {
+void SsoOrSlo(const RouteContext& ctx, SamlIdp& idp, const httplib::Request& req, httplib::Response& res, bool slo) {
   SsoRequest r;
   r.sid = CookieValue(req, "sid");
   r.path_and_query = PathAndQuery(req);
@@ -135,9 +135,10 @@ void Sso(const RouteContext& ctx, SamlIdp& idp, const httplib::Request& req, htt
       r.signed_octets = SignedOctets(req);
     }
   }
-  d = idp.Sso(app_name, app_id, r, ctx.base_url());
+  d = slo ? idp.Slo(app_name, app_id, r, ctx.base_url()) : idp.Sso(app_name, app_id, r, ctx.base_url());
   Render(res, d);
-  RecordExchange(ctx, "saml sso", req, res);
+  if (d.clear_session) res.set_header("Set-Cookie", "sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+  RecordExchange(ctx, slo ? "saml slo" : "saml sso", req, res);
 }
 
 void RefuseForeign(ApiCall& c) {
@@ -188,9 +189,12 @@ void RegisterSamlRoutes(httplib::Server& s, const RouteContext& ctx, SamlIdp& id
           c.SendError(core::MakeError(core::ErrorCode::kNotFound,
                                       "Not found: Resource not found: " + c.Path(2) + " (AppInstanceKeyCredential)"));
         });
-  auto sso = [ctx, p](const httplib::Request& req, httplib::Response& res) { Sso(ctx, *p, req, res); };
+  auto sso = [ctx, p](const httplib::Request& req, httplib::Response& res) { SsoOrSlo(ctx, *p, req, res, false); };
   s.Get(R"(/app/([^/]+)/([^/]+)/sso/saml)", sso);
   s.Post(R"(/app/([^/]+)/([^/]+)/sso/saml)", sso);
+  auto slo = [ctx, p](const httplib::Request& req, httplib::Response& res) { SsoOrSlo(ctx, *p, req, res, true); };
+  s.Get(R"(/app/([^/]+)/([^/]+)/slo/saml)", slo);
+  s.Post(R"(/app/([^/]+)/([^/]+)/slo/saml)", slo);
   s.Get(R"(/sandbox/apps/([^/]+)/saml-faults)", [ctx, p](const httplib::Request& req, httplib::Response& res) {
     ApiCall c(ctx, req, res);
     c.Reply(p->Faults(c.Path(1)), [](const SamlFaults& f) { return f.ToJson(); });

@@ -4,8 +4,8 @@
 // POST /api/v1/authn + /login/sessionCookieRedirect) and IdP-initiated —
 // reads NameID, attributes and groups, and rejects each per-app fault with
 // node-saml's own error. Also: the HTTP-POST binding kept through the sign-in
-// page, ForceAuthn, and signed requests (node-saml's privateKey; the SP
-// certificate is made with the openssl command).
+// page, ForceAuthn, signed requests and single logout (node-saml's
+// privateKey; the SP certificate is made with the openssl command).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -98,7 +98,7 @@ async function signInThrough(url, login = 'alice@example.com') {
   const page = await fetch(next, { headers: { Cookie: cookie }, redirect: 'manual' });
   const html = await page.text();
   assert.equal(page.status, 200, html);
-  return formFields(html);
+  return { ...formFields(html), cookie };
 }
 
 function formFields(html) {
@@ -334,14 +334,21 @@ test('ForceAuthn: an existing session is not enough; signing in again completes 
   assert.equal(profile.nameID, 'alice@example.com');
 });
 
-test('signed requests: node-saml signs its AuthnRequest with the SP key the app trusts; unsigned is refused', async () => {
+// An SP key and self-signed certificate (the openssl command): { privateKey, x5c, cleanup() }.
+function makeSpCredential() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'saml-sp-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '365',
+    '-subj', '/CN=acme-sp', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+  { stdio: 'ignore' });
+  const privateKey = readFileSync(path.join(dir, 'key.pem'), 'utf8');
+  const x5c = readFileSync(path.join(dir, 'cert.pem'), 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+  rmSync(dir, { recursive: true, force: true });
+  return { privateKey, x5c };
+}
+
+test('signed requests: node-saml signs its AuthnRequest with the SP key the app trusts; unsigned is refused', async () => {
+  const { privateKey, x5c } = makeSpCredential();
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '365',
-      '-subj', '/CN=acme-sp', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
-    { stdio: 'ignore' });
-    const privateKey = readFileSync(path.join(dir, 'key.pem'), 'utf8');
-    const x5c = readFileSync(path.join(dir, 'cert.pem'), 'utf8').replace(/-----[^-]+-----|\s+/g, '');
     await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: {
       samlSignedRequestEnabled: true, spCertificate: { x5c: [x5c] } } } });
     const md = await (await fetch(`${sb.orgUrl}/app/${app.id}/sso/saml/metadata`)).text();
@@ -371,7 +378,42 @@ test('signed requests: node-saml signs its AuthnRequest with the SP key the app 
     assert.match(html, /Signed requests are required for this app/);
     assert.doesNotMatch(html, /SAMLResponse/);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: { samlSignedRequestEnabled: false } } });
+  }
+});
+
+test("single logout: node-saml's signed LogoutRequest ends the session; node-saml accepts the LogoutResponse", async () => {
+  const { privateKey, x5c } = makeSpCredential();
+  const spLogout = 'http://localhost:4000/saml/logout';
+  try {
+    await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: {
+      spCertificate: { x5c: [x5c] }, slo: { enabled: true, logoutUrl: spLogout } } } });
+    const md = await (await fetch(`${sb.orgUrl}/app/${app.id}/sso/saml/metadata`)).text();
+    const doc = new DOMParser().parseFromString(md, 'text/xml');
+    const select = xpath.useNamespaces({ md: 'urn:oasis:names:tc:SAML:2.0:metadata' });
+    const slo = select("string(//md:SingleLogoutService[@Binding='urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect']/@Location)", doc);
+    assert.ok(slo.endsWith(`/app/${app.name}/${app.id}/slo/saml`), slo);
+
+    const sloSp = new SAML({ ...spOptions, privateKey, signatureAlgorithm: 'sha256', logoutUrl: slo,
+      logoutCallbackUrl: spLogout });
+    const form = await signInThrough(await sloSp.getAuthorizeUrlAsync('rs-in', undefined, {}));
+    const { profile } = await sloSp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse });
+    const logoutUrl = await sloSp.getLogoutUrlAsync(profile, 'rs-out', {});
+    assert.ok(logoutUrl.startsWith(slo) && /[?&]Signature=/.test(logoutUrl), logoutUrl);
+    const res = await fetch(logoutUrl, { headers: { Cookie: form.cookie }, redirect: 'manual' });
+    const html = await res.text();
+    assert.equal(res.status, 200, html);
+    const out = formFields(html);
+    assert.equal(out.action, spLogout);
+    assert.equal(out.RelayState, 'rs-out');
+    const result = await sloSp.validatePostResponseAsync({ SAMLResponse: out.SAMLResponse });
+    assert.equal(result.loggedOut, true);
+    // The Okta session is over: the embed link asks to sign in again.
+    const again = await fetch(`${sb.orgUrl}/app/${app.name}/${app.id}/sso/saml`,
+      { headers: { Cookie: form.cookie }, redirect: 'manual' });
+    assert.equal(again.status, 302);
+    assert.match(again.headers.get('location'), /^\/login\/login\.htm/);
+  } finally {
+    await api('PUT', `/api/v1/apps/${app.id}`, { settings: { signOn: { slo: { enabled: false } } } });
   }
 });

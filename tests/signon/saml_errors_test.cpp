@@ -246,3 +246,79 @@ TEST_CASE_METHOD(Saml, "signed requests: required when the app enables them, ver
   CheckErrorPage(PostWith(sso_path, Form({{"SAMLRequest", core::Base64Encode(moved)}}), cookie), 400, "does not cover");
   CHECK(SsoSuccesses() == 2);
 }
+
+TEST_CASE_METHOD(Saml, "single logout: a signed LogoutRequest ends the session and gets a signed LogoutResponse",
+                 "[saml]") {
+  const std::string logout_url = "http://localhost:4000/saml/logout";
+  auto now = testing_okta::Epoch();
+  auto sp = okta::signon::saml::GenerateCredential("sp", now, now + std::chrono::hours(24 * 365));
+  REQUIRE(sp.ok());
+  std::string slo_path = "/app/" + saml_name + "/" + saml_id + "/slo/saml";
+  std::string cookie = SessionCookie();
+  CheckErrorPage(GetWith(slo_path + "?SAMLRequest=x", cookie), 404, "not enabled");
+  CHECK(Call("PUT", "/api/v1/apps/" + saml_id,
+             Json{{"settings", Json{{"signOn", Json{{"slo", Json{{"enabled", true}, {"logoutUrl", logout_url}}}}}}}})
+            .status == 400);  // needs the SP certificate
+  auto put =
+      Call("PUT", "/api/v1/apps/" + saml_id,
+           Json{{"settings", Json{{"signOn", Json{{"spCertificate", Json{{"x5c", Json::array({sp->cert_b64})}}},
+                                                  {"slo", Json{{"enabled", true}, {"logoutUrl", logout_url}}}}}}}});
+  REQUIRE(put.status == 200);
+  CHECK(put.body["settings"]["signOn"]["slo"]["logoutUrl"] == logout_url);
+  auto md = Get("/app/" + saml_id + "/sso/saml/metadata").body;
+  CHECK(X(md, "//md:SingleLogoutService/@Location") == std::vector<std::string>{base + slo_path, base + slo_path});
+
+  auto logout_request = [&](const std::string& id, const std::string& issuer = kSpEntity) {
+    return "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+           "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
+           id + "\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" Destination=\"" + base + slo_path +
+           "\"><saml:Issuer>" + issuer +
+           "</saml:Issuer><saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">"
+           "alice@example.com</saml:NameID></samlp:LogoutRequest>";
+  };
+  auto signed_url = [&](const std::string& request_xml) {
+    std::string octets =
+        "SAMLRequest=" + core::UrlEncode(core::Base64Encode(xml::Deflate(request_xml))) +
+        "&RelayState=bye&SigAlg=" + core::UrlEncode("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+    auto signer = okta::signon::SigningKey::FromPrivatePem("sp", sp->key_pem);
+    REQUIRE(signer.ok());
+    auto sig = (*signer)->Sign(octets);
+    REQUIRE(sig.ok());
+    return slo_path + "?" + octets + "&Signature=" + core::UrlEncode(core::Base64Encode(*sig));
+  };
+  // Refused: unsigned, another issuer, an AuthnRequest.
+  CheckErrorPage(
+      GetWith(slo_path + "?SAMLRequest=" + core::UrlEncode(core::Base64Encode(xml::Deflate(logout_request("_l0")))),
+              cookie),
+      400, "must be signed");
+  CheckErrorPage(GetWith(signed_url(logout_request("_l1", "http://other.example")), cookie), 400, "Issuer");
+  CheckErrorPage(GetWith(signed_url(AuthnRequest("_l2")), cookie), 400, "LogoutRequests");
+  CHECK(GetWith(sso_path, cookie).status == 200);  // still signed in
+
+  auto page = GetWith(signed_url(logout_request("_out1")), cookie);
+  REQUIRE(page.status == 200);
+  CHECK(page.set_cookie.rfind("sid=;", 0) == 0);
+  CHECK(page.body.find("action=\"" + logout_url + "\"") != std::string::npos);
+  CHECK(Field(page.body, "RelayState") == "bye");
+  std::string b64 = Field(page.body, "SAMLResponse"), doc;
+  REQUIRE(core::Base64Decode(b64, &doc));
+  CHECK(X1(doc, "/saml2p:LogoutResponse/@InResponseTo") == "_out1");
+  CHECK(X1(doc, "/saml2p:LogoutResponse/@Destination") == logout_url);
+  CHECK(X1(doc, "/saml2p:LogoutResponse/saml2:Issuer") == "http://www.okta.com/" + saml_id);
+  CHECK(X1(doc, "//saml2p:StatusCode/@Value") == "urn:oasis:names:tc:SAML:2.0:status:Success");
+  auto sigs = xml::CheckSignatures(doc, cert_pem);
+  REQUIRE(sigs.ok());
+  REQUIRE(sigs->size() == 1);
+  CHECK((*sigs)[0].valid);
+  CHECK((*sigs)[0].parent == "LogoutResponse");
+  // The session is over.
+  CHECK(GetWith(sso_path, cookie).status == 302);
+  CHECK(Logs("user.session.end").size() >= 1);
+  // HTTP-POST binding, signed enveloped.
+  std::string cookie2 = SessionCookie();
+  auto signed_xml = xml::SignXml(logout_request("_out2"), {"_out2"}, *sp->key);
+  REQUIRE(signed_xml.ok());
+  auto post = PostWith(slo_path, Form({{"SAMLRequest", core::Base64Encode(*signed_xml)}}), cookie2);
+  REQUIRE(post.status == 200);
+  CHECK(GetWith(sso_path, cookie2).status == 302);
+}
