@@ -224,6 +224,7 @@ int RunEncryption(const EncryptionOptions& o, const StorageOptions& storage) {
 struct FaultOptions {
   std::string url = "http://127.0.0.1:7030";
   std::string secret;
+  std::string data_dir = "data";  // where a running `up` wrote encryption-secret
   bool down = false;
   bool up = false;
   int delay_ms = -1;
@@ -231,7 +232,16 @@ struct FaultOptions {
 };
 
 // Reads, changes and writes the fault switches of a running encryption service.
-int RunFaults(const FaultOptions& o) {
+int RunFaults(FaultOptions o) {
+  if (o.secret.empty()) {
+    auto path = std::filesystem::path(o.data_dir) / "encryption-secret";
+    if (std::ifstream in(path); in) std::getline(in, o.secret);
+    if (o.secret.empty()) {
+      std::fprintf(stderr, "no secret: give --secret, or --data-dir of a running `okta-sandbox up` (%s not found)\n",
+                   path.c_str());
+      return 2;
+    }
+  }
   auto url = core::ParseUrl(o.url);
   if (!url.ok()) {
     std::fprintf(stderr, "%s\n", url.error().detail.c_str());
@@ -341,7 +351,16 @@ void PrintUp(const app::Sandbox& sandbox, const StorageOptions& storage) {
   std::printf("    Bearer (secret token)   : %s\n", sandbox.scim_token().c_str());
   std::printf("    Admin panel API         : %s/status\n\n", sandbox.scim_admin_url().c_str());
   std::printf("  Encryption service (needed for group provisioning)\n");
-  std::printf("    URL                     : %s  (status: Active)\n\n", sandbox.encryption_url().c_str());
+  std::printf("    URL                     : %s  (status: Active)\n", sandbox.encryption_url().c_str());
+  std::printf("    Admin secret            : %s\n", sandbox.encryption_secret().c_str());
+  if (!storage.in_memory) {
+    // For scripts: `okta-sandbox encryption faults --data-dir DIR` reads it from here.
+    auto path = std::filesystem::path(storage.data_dir) / "encryption-secret";
+    std::ofstream(path) << sandbox.encryption_secret() << "\n";
+    StorageOptions::MakePrivateFile(path);
+    std::printf("                              (also in %s, for `okta-sandbox encryption faults`)\n", path.c_str());
+  }
+  std::printf("\n");
   std::printf("  Data: %s   Press Ctrl+C to stop.\n", storage.in_memory ? "in memory" : storage.data_dir.c_str());
   std::fflush(stdout);
 }
@@ -466,7 +485,9 @@ void AddEncryptionCommand(CLI::App& app, Cli& c) {
   auto* faults = c.faults_cmd = cmd->add_subcommand(
       "faults", "Show or switch the fault switches of a running encryption service (down, slow, failing)");
   faults->add_option("--url", f.url, "The encryption service's URL")->capture_default_str();
-  faults->add_option("--secret", f.secret, "Its shared secret")->required();
+  faults->add_option("--secret", f.secret, "Its shared secret; default: read from --data-dir");
+  faults->add_option("--data-dir", f.data_dir, "The data folder of a running `up` (it writes encryption-secret there)")
+      ->capture_default_str();
   auto* down = faults->add_flag("--down", f.down, "Make it answer 503 to everything");
   faults->add_flag("--up", f.up, "Undo --down")->excludes(down);
   faults->add_option("--delay-ms", f.delay_ms, "Delay every key operation (0 = off)");

@@ -34,6 +34,20 @@ check "port 99999 is refused" '[ "$rc" != 0 ] && grep -q "not in range 0 to 6553
 "$BIN" up --okta-port 70000 --in-memory >"$TMP/out5" 2>&1; rc=$?
 check "up refuses --okta-port 70000" '[ "$rc" != 0 ] && grep -q "not in range" "$TMP/out5"'
 
+# `up` prints the encryption service's admin secret and leaves it in the data
+# folder, so `encryption faults --data-dir` works against it.
+"$BIN" --log-level warn up --okta-port 0 --scim-port 0 --encryption-port 0 --data-dir "$TMP/up" >"$TMP/up.out" 2>&1 &
+PID=$!
+for _ in $(seq 100); do grep -q "Press Ctrl+C" "$TMP/up.out" 2>/dev/null && break; sleep 0.1; done
+ENC_URL=$(sed -n 's/^ *URL *: \(http[^ ]*\) *(status.*/\1/p' "$TMP/up.out" | head -1)
+check "up prints the admin secret" 'grep -q "Admin secret *: $(cat "$TMP/up/encryption-secret")" "$TMP/up.out"'
+check "the secret file is 0600" '[ "$(stat -c %a "$TMP/up/encryption-secret")" = 600 ]'
+"$BIN" encryption faults --url "$ENC_URL" --data-dir "$TMP/up" --delay-ms 7 >"$TMP/faults.out" 2>&1; rc=$?
+check "encryption faults finds the secret in the data folder" '[ "$rc" = 0 ] && grep -q "\"delayMs\": 7" "$TMP/faults.out"'
+kill "$PID"; wait "$PID" 2>/dev/null; PID=
+"$BIN" encryption faults --url "$ENC_URL" --data-dir "$TMP/none" >"$TMP/faults2.out" 2>&1; rc=$?
+check "without a secret it says where it looked (exit 2)" '[ "$rc" = 2 ] && grep -q "encryption-secret not found" "$TMP/faults2.out"'
+
 # Usage errors: the help, a suggestion, exit 2.
 "$BIN" >"$TMP/out6" 2>&1; rc=$?
 check "no command: exit 2" '[ "$rc" = 2 ]'
