@@ -281,19 +281,7 @@ SsoDecision SamlIdp::Sso(const std::string& app_name, const std::string& app_id,
     resumed = true;
     has_request = !xml.empty();
   } else if (r.binding != SsoRequest::kNone) {
-    if (r.saml_request.size() > saml::kMaxEncodedBytes) return BadRequest("The SAML request is too large.");
-    std::string decoded;
-    if (!saml::DecodeBase64Lenient(r.saml_request, &decoded)) return BadRequest("The SAML request is not base64.");
-    if (r.binding == SsoRequest::kRedirect) {
-      auto inflated = saml::Inflate(decoded, saml::kMaxXmlBytes);
-      if (!inflated.ok()) {
-        return BadRequest("The SAML request could not be inflated (HTTP-Redirect binding): " + inflated.error().detail +
-                          ".");
-      }
-      xml = *inflated;
-    } else {
-      xml = decoded;
-    }
+    if (auto bad = DecodeMessage(r, &xml)) return *bad;
     has_request = true;
     if (r.has_relay_state) {
       relay_state = r.relay_state;
@@ -363,7 +351,7 @@ SsoDecision SamlIdp::Sso(const std::string& app_name, const std::string& app_id,
                          " because you are not assigned this app in Okta. If you're wondering why this is happening, "
                          "please contact your administrator.");
   }
-  auto response = BuildResponse(*app, *user, *session, req.id, org_url);
+  auto response = BuildResponse(*app, *user, *session, req.id);
   if (!response.ok()) return ErrorPage(500, "500 Server Error", "The SAML response could not be signed.");
   if (resumed) {
     std::lock_guard<std::mutex> lk(mu_);
@@ -467,8 +455,7 @@ SsoDecision SamlIdp::Slo(const std::string& app_name, const std::string& app_id,
 // ---- the Response ----
 
 core::Result<std::string> SamlIdp::BuildResponse(const SamlApp& app, const User& u, const Session& s,
-                                                 const std::string& in_response_to, const std::string& org_url) {
-  (void)org_url;
+                                                 const std::string& in_response_to) {
   auto faults = Faults(app.id);
   SamlFaults f = faults.ok() ? *faults : SamlFaults{};
   auto cred = f.expired_certificate ? keys_.Expired(app.id) : keys_.Active(app.id);

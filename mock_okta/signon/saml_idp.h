@@ -120,7 +120,7 @@ class SamlIdp {
   std::optional<SsoDecision> ReadRequest(const SamlApp& app, const std::string& xml, const std::string& sso_url,
                                          AuthnRequest* out);
   core::Result<std::string> BuildResponse(const SamlApp& app, const User& u, const Session& s,
-                                          const std::string& in_response_to, const std::string& org_url);
+                                          const std::string& in_response_to);
   std::string KeepPending(Pending p);
 
   Org& org_;
