@@ -1,9 +1,11 @@
 // Applications: the catalogue, Create App Integration (OIDC / SAML 2.0 / SWA),
 // and an app's tabs as in the setup guide: General (Enable SCIM provisioning) →
-// Sign On (OIDC apps: client credentials, issuers, redirect URIs) →
+// Sign On (OIDC apps: client credentials, issuers, redirect URIs; SAML apps:
+// views-saml.js) →
 // Provisioning (Integration, To App) → Assignments → Push Groups.
 import { okta, oktaAll, sandbox, scimAdmin, session } from './api.js';
 import { oidcTypeChoices, oidcWizardFields, wireOidcWizard, enterOidcStep2, finishOidcWizard, signOnTab } from './views-signon.js';
+import { samlWizard, samlSignOnTab } from './views-saml.js';
 import {
   $, $$, html, setHtml, modal, confirmModal, toast, errorToast, fmtTime, statusPill, pill, userDisplay, initials,
   formValues, go,
@@ -16,7 +18,7 @@ export async function applications(main, parts) {
   const list = await oktaAll('/apps?limit=200');
   const provs = await Promise.all(list.map((a) => sandbox('GET', `/apps/${a.id}/provisioning`).catch(() => null)));
   setHtml(main, html`
-    <div class="page-head"><div class="grow"><h1>Applications</h1><p>App integrations. Provisioning uses SCIM on apps made with the App Integration Wizard; OIDC apps also sign people in
+    <div class="page-head"><div class="grow"><h1>Applications</h1><p>App integrations. Provisioning uses SCIM on apps made with the App Integration Wizard; OIDC and SAML apps also sign people in
       (<a href="#/signin-demo">Sign-in demo</a>).</p></div>
       <button class="btn primary" data-testid="create-app-integration">Create App Integration</button></div>
     <div class="table-wrap"><table class="grid" data-testid="apps-table">
@@ -41,7 +43,7 @@ function createAppWizard() {
         <label class="choice"><input type="radio" name="method" value="OPENID_CONNECT" data-testid="sign-in-oidc"><div><div class="t">OIDC - OpenID Connect</div>
           <div class="d">Token-based OAuth 2.0 authentication for Single Sign-On through API endpoints. Recommended for web, mobile and single-page apps.</div></div></label>
         <label class="choice"><input type="radio" name="method" value="SAML_2_0" data-testid="sign-in-saml"><div><div class="t">SAML 2.0</div>
-          <div class="d">XML-based open standard for SSO. SCIM provisioning can be added.</div></div></label>
+          <div class="d">XML-based open standard for SSO. SCIM provisioning can be added; leave the Single sign-on URL empty for a provisioning-only app.</div></div></label>
         <label class="choice"><input type="radio" name="method" value="AUTO_LOGIN" checked data-testid="sign-in-swa"><div><div class="t">SWA - Secure Web Authentication</div>
           <div class="d">Okta-specific SSO that stores the password. The setup guide's choice ("NordPass Provisioning").</div></div></label>
         <label class="choice"><input type="radio" name="method" value="API_SERVICES" data-testid="sign-in-api-services"><div><div class="t">API Services</div>
@@ -49,11 +51,9 @@ function createAppWizard() {
       </div>
       ${oidcTypeChoices()}</div>
     <div data-step2 hidden>
-      <div class="form-row"><label>App name</label><input type="text" name="label" data-testid="app-name" value="NordPass Provisioning"></div>
-      <div class="form-row" data-swa><label>App's login page URL</label><div><input type="url" name="url" data-testid="app-login-url" value="https://app.nordpass.com/">
+      <div class="form-row"><label for="swa-app-name">App name</label><input type="text" id="swa-app-name" name="label" data-testid="app-name" value="NordPass Provisioning"></div>
+      <div class="form-row" data-swa><label for="swa-login-url">App's login page URL</label><div><input type="url" id="swa-login-url" name="url" data-testid="app-login-url" value="https://app.nordpass.com/">
         <div class="help">Not used for provisioning.</div></div></div>
-      <div class="form-row" data-saml hidden><label>Single sign-on URL</label><input type="url" name="ssoAcsUrl" value="https://sp.example.com/saml/acs"></div>
-      <div class="form-row" data-saml hidden><label>Audience URI (SP Entity ID)</label><input type="text" name="audience" value="https://sp.example.com"></div>
     </div>
     ${oidcWizardFields()}`,
     actions: [
@@ -76,20 +76,21 @@ function createAppWizard() {
             go(`#/apps/${app.id}/sign-on`);
             return true;
           }
+          if (method === 'SAML_2_0') {
+            // Okta's "Create SAML Integration" wizard, in its own dialog.
+            setTimeout(samlWizard, 0);
+            return true;
+          }
           if (!s1.hidden) {
             s1.hidden = true;
             s2.hidden = false;
-            for (const r of $$('[data-saml]', m)) r.hidden = method !== 'SAML_2_0';
-            $('[data-swa]', m).hidden = method === 'SAML_2_0';
             $('[data-testid=create-app-next]', m).textContent = 'Finish';
             $('[data-testid=app-name]', m).select();
             return false;
           }
           const v = formValues(s2);
           if (!v.label) throw new Error('App name is required');
-          const settings = method === 'SAML_2_0'
-            ? { signOn: { ssoAcsUrl: v.ssoAcsUrl, audience: v.audience } }
-            : { app: { url: v.url } };
+          const settings = { app: { url: v.url } };
           const app = await okta('POST', '/apps?activate=true', { label: v.label, signOnMode: method, settings });
           toast(`${app.label} created`, 'ok');
           go(`#/apps/${app.id}/general`);
@@ -108,7 +109,7 @@ async function appPage(main, id, tab, sub) {
   let app = await okta('GET', `/apps/${id}`);
   let prov = await sandbox('GET', `/apps/${id}/provisioning`);
   const tabs = [['general', 'General']];
-  if (app.signOnMode === 'OPENID_CONNECT') tabs.push(['sign-on', 'Sign On']);
+  if (app.signOnMode === 'OPENID_CONNECT' || app.signOnMode === 'SAML_2_0') tabs.push(['sign-on', 'Sign On']);
   if (prov.scimEnabled) tabs.push(['provisioning', 'Provisioning']);
   tabs.push(['assignments', 'Assignments']);
   if (prov.scimEnabled && prov.pushGroups) tabs.push(['push-groups', 'Push Groups']);
@@ -126,7 +127,7 @@ async function appPage(main, id, tab, sub) {
   const body = $('[data-tab-body]', main);
   const reload = async () => { app = await okta('GET', `/apps/${id}`); prov = await sandbox('GET', `/apps/${id}/provisioning`); };
   if (tab === 'general') return generalTab(body, app, prov, reload, main);
-  if (tab === 'sign-on') return signOnTab(body, app);
+  if (tab === 'sign-on') return app.signOnMode === 'SAML_2_0' ? samlSignOnTab(body, app) : signOnTab(body, app);
   if (tab === 'provisioning') return provisioningTab(body, app, prov, sub);
   if (tab === 'assignments') return assignmentsTab(body, app, prov);
   if (tab === 'push-groups') return pushGroupsTab(body, app, prov);
