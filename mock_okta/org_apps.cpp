@@ -149,6 +149,10 @@ core::Result<AppUser> Org::AssignLocked(const App& app, const User& u, const std
                                         const std::string& via_group) {
   auto existing = store_.LookupAppUser(app.id, u.id);
   AppUser au = existing ? *existing : AppUser{};
+  // A new assignment is direct only when made directly: one made through a
+  // group ends when the user leaves the group (was: direct by default, so it
+  // never ended for apps without provisioning).
+  if (!existing) au.direct = false;
   bool was_assigned = existing && Assigned(*existing) && existing->status != AppUserStatus::kDeprovisioned;
   au.app_id = app.id;
   au.user_id = u.id;

@@ -456,3 +456,17 @@ TEST_CASE("local controls refuse other web origins and foreign Host names; sign-
   CHECK(send("GET", "/.well-known/openid-configuration", evil) == 200);
   CHECK(send("POST", "/oauth2/default/v1/token", evil, "") != 403);
 }
+
+TEST_CASE("a member who joins an assigned group is unassigned again when leaving it", "[okta][api][assign]") {
+  Harness h;
+  std::string gid = h.CreateGroup("Joined Later");
+  REQUIRE(h.Call("PUT", "/api/v1/apps/" + h.app_id + "/groups/" + gid, Json::object()).status == 200);
+  std::string uid = h.CreateUser("later@x.test", "La", "Ter");
+  h.Do([&] { REQUIRE(h.Call("PUT", "/api/v1/groups/" + gid + "/users/" + uid).status == 204); });
+  auto au = h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).body;
+  CHECK(au["scope"] == "GROUP");
+  CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 400);  // not a direct assignment
+  auto off = h.Do([&] { h.Call("DELETE", "/api/v1/groups/" + gid + "/users/" + uid); });
+  CHECK(off.size() == 2);  // GET + PUT active:false
+  CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 404);
+}

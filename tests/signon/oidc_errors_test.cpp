@@ -81,6 +81,12 @@ TEST_CASE_METHOD(Oidc, "who may sign in: assignment, deactivation, suspension", 
   CHECK(bob.Param("error") == "access_denied");
   CHECK(bob.Param("error_description") == "User is not assigned to the client application.");
   CHECK(bob.Param("code").empty());
+  // Leaving the assigned group ends the assignment (for an app without provisioning too).
+  std::string carol = CreateUser("carol@example.com", "Carol", "Leaver");
+  REQUIRE(Call("PUT", "/api/v1/groups/" + group_id + "/users/" + carol).status == 204);
+  CHECK(!Authorize("/oauth2/default", {}, "", SessionToken("carol@example.com")).Param("code").empty());
+  REQUIRE(Call("DELETE", "/api/v1/groups/" + group_id + "/users/" + carol).status == 204);
+  CHECK(Authorize("/oauth2/default", {}, "", SessionToken("carol@example.com")).Param("error") == "access_denied");
   // Alice's session outlives nothing: suspended, she cannot authenticate nor use her session.
   std::string token = SessionToken();
   auto a = Authorize("/oauth2/default", {}, "", token);
