@@ -115,6 +115,25 @@ const OidcApp& RunContext::FindOidcApp(const std::string& label) const {
                    ")"};
 }
 
+void RunContext::RememberSamlApp(SamlApp app) {
+  std::string key = Lower(app.label);
+  saml_apps_[key] = std::move(app);
+}
+
+const SamlApp& RunContext::FindSamlApp(const std::string& label) const {
+  if (label.empty()) {
+    if (saml_apps_.size() == 1) return saml_apps_.begin()->second;
+    throw StepFailed{saml_apps_.empty() ? "no SAML app yet (create one with the samlApp step)"
+                                        : "several SAML apps: say which one with \"app\": \"<label>\""};
+  }
+  auto it = saml_apps_.find(Lower(label));
+  if (it != saml_apps_.end()) return it->second;
+  std::string have;
+  for (const auto& [k, a] : saml_apps_) have += (have.empty() ? "" : ", ") + a.label;
+  throw StepFailed{"no SAML app labelled " + label + " (this scenario created: " + (have.empty() ? "none" : have) +
+                   ")"};
+}
+
 void RunContext::RememberPassword(const std::string& login, const std::string& password) {
   passwords_[Lower(login)] = password;
 }
@@ -134,6 +153,7 @@ std::string RunContext::Resolve(const std::string& kind, const std::string& arg)
   if (kind == "scimGroupId") return ScimGroupId(arg);
   if (kind == "mappingId") return MappingId(arg);
   if (kind == "clientId") return FindOidcApp(arg).client_id;
+  if (kind == "samlAppId") return FindSamlApp(arg).id;
   throw StepFailed{"unknown placeholder ${" + kind + ":" + arg + "}"};
 }
 

@@ -28,6 +28,14 @@ struct OidcApp {
   std::vector<std::string> redirect_uris;
 };
 
+// A SAML 2.0 app integration a scenario created (the samlApp step), by label.
+struct SamlApp {
+  std::string label;
+  std::string id;        // the app's id (issuer http://www.okta.com/{id})
+  std::string sso_path;  // /app/{name}/{id}/sso/saml
+  std::string acs_url;
+};
+
 // The password createUser gives a user when the scenario names none.
 inline constexpr const char* kDefaultPassword = "Passw0rd!1";
 
@@ -70,13 +78,16 @@ class RunContext {
   // The app called `label`; "" means the only OIDC app so far. Throws
   // StepFailed when there is no such app (or several and no label).
   const OidcApp& FindOidcApp(const std::string& label) const;
+  void RememberSamlApp(SamlApp app);
+  // Like FindOidcApp, for SAML apps.
+  const SamlApp& FindSamlApp(const std::string& label) const;
   void RememberPassword(const std::string& login, const std::string& password);
   std::string Password(const std::string& login) const;
   // 1, 2, 3, … : numbers each sign-in's state, nonce and PKCE verifier.
   int NextSignIn() { return ++sign_ins_; }
 
   // Replaces "${kind:arg}" placeholders in every string of `j` (userId,
-  // groupId, scimUserId, scimGroupId, mappingId, appId, clientId).
+  // groupId, scimUserId, scimGroupId, mappingId, appId, clientId, samlAppId).
   Json Subst(const Json& j);
 
   // ---- the provisioning queue
@@ -115,6 +126,7 @@ class RunContext {
   std::string where_;
   std::map<std::string, std::string> users_, groups_, mappings_, scim_users_, passwords_;
   std::map<std::string, OidcApp> oidc_apps_;  // by lower-case label
+  std::map<std::string, SamlApp> saml_apps_;  // by lower-case label
   int sign_ins_ = 0;
   int64_t traffic_cursor_ = 0;
   std::vector<Failure> failures_;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/http.h"
@@ -383,6 +384,350 @@ void SignInStep(RunContext& run, const Json& a) {
         a.value("user", "") + " → " + app.label + " (" + a.value("authorizationServer", "default") + " server)";
     run.FailHere("sign-in of " + who + ": " + Summary(outcome) + "\n" + JoinMismatches(ms) +
                  "\noutcome: " + Brief(outcome, 1200));
+  }
+}
+
+// ------------------------------------------------------------- SAML helpers
+
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+// One element found by scanning: [begin, end) is the whole element, [cb, ce) its content.
+struct XmlElem {
+  size_t begin = 0, end = 0, cb = 0, ce = 0;
+  std::string_view open;  // the start tag between '<' and '>'
+};
+
+std::string XmlUnescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    size_t semi = s.find(';', i);
+    if (semi == kNpos || semi - i > 10) {
+      out += s[i];
+      continue;
+    }
+    std::string_view ent = s.substr(i + 1, semi - i - 1);
+    static const std::pair<const char*, char> kNamed[] = {
+        {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+    bool done = false;
+    for (const auto& [name, c] : kNamed) {
+      if (ent == name) {
+        out += c;
+        done = true;
+      }
+    }
+    if (!done && ent.size() > 1 && ent[0] == '#') {
+      bool hex = ent[1] == 'x';
+      unsigned long cp = std::strtoul(std::string(ent.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10);
+      if (cp > 0 && cp < 0x80) {
+        out += static_cast<char>(cp);
+        done = true;
+      }
+    }
+    if (!done) {
+      out += s[i];
+      continue;
+    }
+    i = semi;
+  }
+  return out;
+}
+
+// The first element named `local` (any namespace prefix) starting in [from, to) and ending by `to`.
+std::optional<XmlElem> FindElem(std::string_view xml, std::string_view local, size_t from, size_t to) {
+  for (size_t p = xml.find('<', from); p != kNpos && p < to; p = xml.find('<', p + 1)) {
+    size_t q = p + 1;
+    if (q >= to || xml[q] == '/' || xml[q] == '?' || xml[q] == '!') continue;
+    size_t e = xml.find_first_of(" \t\r\n/>", q);
+    if (e == kNpos || e >= to) return std::nullopt;
+    std::string_view qname = xml.substr(q, e - q);
+    auto colon = qname.find(':');
+    if ((colon == kNpos ? qname : qname.substr(colon + 1)) != local) continue;
+    // The end of the start tag ('>' outside quoted attribute values).
+    char quote = 0;
+    size_t gt = e;
+    for (; gt < to; ++gt) {
+      char c = xml[gt];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        break;
+      }
+    }
+    if (gt >= to) return std::nullopt;
+    XmlElem el;
+    el.begin = p;
+    el.open = xml.substr(q, gt - q);
+    if (xml[gt - 1] == '/') {
+      el.cb = el.ce = el.end = gt + 1;
+      return el;
+    }
+    std::string close = "</" + std::string(qname) + ">";
+    size_t c = xml.find(close, gt + 1);
+    if (c == kNpos || c + close.size() > to) return std::nullopt;
+    el.cb = gt + 1;
+    el.ce = c;
+    el.end = c + close.size();
+    return el;
+  }
+  return std::nullopt;
+}
+
+// An attribute of a start tag (unescaped), or null.
+Json Attr(std::string_view open, std::string_view name) {
+  for (size_t p = open.find(name); p != kNpos; p = open.find(name, p + 1)) {
+    if (p == 0 || (open[p - 1] != ' ' && open[p - 1] != '\t' && open[p - 1] != '\n' && open[p - 1] != '\r')) continue;
+    size_t eq = p + name.size();
+    if (eq + 1 >= open.size() || open[eq] != '=' || (open[eq + 1] != '"' && open[eq + 1] != '\'')) continue;
+    size_t end = open.find(open[eq + 1], eq + 2);
+    if (end == kNpos) return nullptr;
+    return XmlUnescape(open.substr(eq + 2, end - eq - 2));
+  }
+  return nullptr;
+}
+
+Json Text(std::string_view xml, const std::optional<XmlElem>& el) {
+  if (!el) return nullptr;
+  return XmlUnescape(xml.substr(el->cb, el->ce - el->cb));
+}
+
+// The value of a hidden field of an auto-submitting form (HTML-unescaped), or nullopt.
+std::optional<std::string> FormField(const std::string& html, const std::string& name) {
+  auto p = html.find("name=\"" + name + "\"");
+  if (p == std::string::npos) return std::nullopt;
+  auto tag_end = html.find('>', p);
+  auto v = html.find("value=\"", p);
+  if (v == std::string::npos || v > tag_end) return std::nullopt;
+  v += 7;
+  return HtmlUnescape(html.substr(v, html.find('"', v) - v));
+}
+
+std::string FormAction(const std::string& html) {
+  auto p = html.find("<form");
+  if (p == std::string::npos) return "";
+  p = html.find("action=\"", p);
+  if (p == std::string::npos) return "";
+  p += 8;
+  return HtmlUnescape(html.substr(p, html.find('"', p) - p));
+}
+
+std::string NameIdFormat(const std::string& f) {
+  static const std::pair<const char*, const char*> kFormats[] = {
+      {"unspecified", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"},
+      {"emailAddress", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"},
+      {"x509SubjectName", "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName"},
+      {"persistent", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"},
+      {"transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"}};
+  for (const auto& [shortName, urn] : kFormats)
+    if (f == shortName) return urn;
+  return f;  // a full URN as is
+}
+
+std::string SamlSummary(const Json& outcome) {
+  if (outcome.contains("error"))
+    return outcome.value("stage", "") + " → " + outcome.value("error", "") + ": " +
+           outcome.value("errorDescription", "");
+  Json name_id = outcome.value("nameId", Json());
+  return "SAML assertion for " + (name_id.is_string() ? name_id.get<std::string>() : std::string("?"));
+}
+
+Json SamlSignInOutcome(RunContext& run, const Json& a, const SamlApp& app) {
+  auto must = [](const Reply& r, const std::string& what) {
+    if (r.status == 0) throw StepFailed{"samlSignIn: " + what + " -> " + r.Describe()};
+  };
+  std::string user = a.value("user", "");
+  std::string password = a.contains("password") ? a.value("password", "") : run.Password(user);
+  Reply authn = run.sandbox().Call("POST", "/api/v1/authn", Json{{"username", user}, {"password", password}});
+  must(authn, "POST /api/v1/authn");
+  if (authn.status != 200 || authn.json.value("status", "") != "SUCCESS") {
+    Json out =
+        Failure("authn", "authentication_failed", authn.json.value("errorSummary", authn.Describe()), authn.status);
+    if (authn.json.contains("errorCode")) out["errorCode"] = authn.json["errorCode"];
+    if (authn.status == 200) out["authnStatus"] = authn.json.value("status", "");
+    return out;
+  }
+  std::string target = app.sso_path;
+  if (a.contains("relayState")) target += "?RelayState=" + core::UrlEncode(a.value("relayState", ""));
+  Reply rd = run.sandbox().Send("GET",
+                                "/login/sessionCookieRedirect?" +
+                                    Form({{"token", authn.json.value("sessionToken", "")}, {"redirectUrl", target}}),
+                                "", "");
+  must(rd, "GET /login/sessionCookieRedirect");
+  std::string cookie;
+  for (const auto& [k, v] : rd.headers)
+    if (core::EqualsCi(k, "Set-Cookie") && v.rfind("sid=", 0) == 0) cookie = v;
+  if (rd.status != 302 || cookie.rfind("sid=", 0) != 0)
+    return Failure("session", "no_session", "sessionCookieRedirect answered " + rd.Describe(), rd.status);
+  cookie = cookie.substr(0, cookie.find(';'));
+
+  Reply sso = run.sandbox().Send("GET", target, "", "", {{"Cookie", cookie}});
+  must(sso, "GET " + app.sso_path);
+  auto field = FormField(sso.body, "SAMLResponse");
+  if (sso.status != 200 || !field) {
+    if (sso.status == 302)
+      return Failure("sso", "sign_in_page", "redirected to " + Header(sso.headers, "Location"), sso.status);
+    std::string msg = PageMessage(sso.body);
+    bool unassigned = sso.status == 403 && msg.find("not assigned this app") != std::string::npos;
+    return Failure("sso", unassigned ? "not_assigned" : "error_page", msg, sso.status);
+  }
+  std::string b64 = *field;
+  std::erase_if(b64, [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+  std::string xml, why;
+  if (!core::Base64Decode(b64, &xml)) why = "the SAMLResponse is not base64";
+  std::optional<Json> summary = why.empty() ? SamlResponseSummary(xml, &why) : std::nullopt;
+  if (!summary) {
+    run.FailHere("samlSignIn: the SSO URL's SAMLResponse cannot be read: " + why);
+    return Failure("sso", "bad_response", why, sso.status);
+  }
+  Json out = *summary;
+  out["acsUrl"] = FormAction(sso.body);
+  auto relay = FormField(sso.body, "RelayState");
+  out["relayState"] = relay ? Json(*relay) : Json(nullptr);
+  if (out["acsUrl"] != app.acs_url)
+    run.FailHere("the SAML form posts to " + Brief(out["acsUrl"]) + ", not to the app's ACS URL " + app.acs_url);
+  if (a.contains("relayState") && out["relayState"] != a["relayState"])
+    run.FailHere("RelayState " + Brief(a["relayState"]) + " was not echoed: " + Brief(out["relayState"]));
+  return out;
+}
+
+}  // namespace
+
+std::optional<Json> SamlResponseSummary(std::string_view xml, std::string* why) {
+  auto fail = [&](const std::string& m) -> std::optional<Json> {
+    if (why) *why = m;
+    return std::nullopt;
+  };
+  if (xml.size() > (1u << 20)) return fail("larger than 1 MiB");
+  if (xml.find("<!DOCTYPE") != kNpos || xml.find("<!ENTITY") != kNpos) return fail("it has a DOCTYPE");
+  auto resp = FindElem(xml, "Response", 0, xml.size());
+  if (!resp) return fail("no Response element");
+  auto asrt = FindElem(xml, "Assertion", resp->cb, resp->ce);
+  if (!asrt) return fail("no Assertion in the Response (an EncryptedAssertion is not read)");
+  Json out = Json::object();
+  out["destination"] = Attr(resp->open, "Destination");
+  out["inResponseTo"] = Attr(resp->open, "InResponseTo");
+  out["issuer"] = Text(xml, FindElem(xml, "Issuer", resp->cb, asrt->begin));
+  Json status = nullptr;
+  if (auto code = FindElem(xml, "StatusCode", resp->cb, asrt->begin)) {
+    status = Attr(code->open, "Value");
+    if (status.is_string()) {
+      std::string v = status;
+      status = v.substr(v.rfind(':') + 1);
+    }
+  }
+  out["samlStatus"] = status;
+  out["assertionIssuer"] = Text(xml, FindElem(xml, "Issuer", asrt->cb, asrt->ce));
+  auto name_id = FindElem(xml, "NameID", asrt->cb, asrt->ce);
+  out["nameId"] = Text(xml, name_id);
+  out["nameIdFormat"] = name_id ? Attr(name_id->open, "Format") : Json(nullptr);
+  auto scd = FindElem(xml, "SubjectConfirmationData", asrt->cb, asrt->ce);
+  out["recipient"] = scd ? Attr(scd->open, "Recipient") : Json(nullptr);
+  out["audience"] = Text(xml, FindElem(xml, "Audience", asrt->cb, asrt->ce));
+  Json attrs = Json::object();
+  if (auto st = FindElem(xml, "AttributeStatement", asrt->cb, asrt->ce)) {
+    for (auto at = FindElem(xml, "Attribute", st->cb, st->ce); at; at = FindElem(xml, "Attribute", at->end, st->ce)) {
+      Json name = Attr(at->open, "Name");
+      if (!name.is_string()) continue;
+      Json values = Json::array();
+      for (auto v = FindElem(xml, "AttributeValue", at->cb, at->ce); v;
+           v = FindElem(xml, "AttributeValue", v->end, at->ce))
+        values.push_back(Text(xml, v));
+      attrs[name.get<std::string>()] = values;
+    }
+  }
+  out["attributes"] = attrs;
+  bool response_signed = FindElem(xml, "Signature", resp->cb, asrt->begin).has_value() ||
+                         FindElem(xml, "Signature", asrt->end, resp->ce).has_value();
+  bool assertion_signed = FindElem(xml, "Signature", asrt->cb, asrt->ce).has_value();
+  out["signed"] = Json{{"response", response_signed}, {"assertion", assertion_signed}};
+  return out;
+}
+
+// ------------------------------------------------------------------ samlApp
+
+std::vector<std::string_view> SamlAppKeys() {
+  return {"label",           "ssoAcsUrl",      "audience",        "nameIdFormat", "nameIdTemplate", "attributes",
+          "groupsAttribute", "responseSigned", "assertionSigned", "assignGroups", "assignUsers"};
+}
+
+void SamlAppStep(RunContext& run, const Json& a) {
+  SamlApp app;
+  app.label = a.value("label", "");
+  if (app.label.empty()) throw StepFailed{"samlApp: \"label\" is required"};
+  app.acs_url = a.value("ssoAcsUrl", "http://localhost:4000/saml/acs");
+  Json so{{"ssoAcsUrl", app.acs_url},
+          {"audience", a.value("audience", "http://localhost:4000/saml/metadata")},
+          {"subjectNameIdTemplate", a.value("nameIdTemplate", "${user.userName}")},
+          {"subjectNameIdFormat", NameIdFormat(a.value("nameIdFormat", "unspecified"))},
+          {"responseSigned", a.value("responseSigned", true)},
+          {"assertionSigned", a.value("assertionSigned", true)},
+          {"signatureAlgorithm", "RSA_SHA256"},
+          {"digestAlgorithm", "SHA256"}};
+  Json statements = Json::array();
+  const Json& attributes = a.value("attributes", Json::object());
+  if (!attributes.is_object()) throw StepFailed{"samlApp: \"attributes\" is {name: \"user.x\" | [values]}"};
+  for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+    auto values = Strings(it.value());
+    if (values.empty()) throw StepFailed{"samlApp: attribute " + it.key() + " has no value expression"};
+    statements.push_back(Json{{"type", "EXPRESSION"}, {"name", it.key()}, {"values", values}});
+  }
+  if (a.contains("groupsAttribute")) {
+    static const std::pair<const char*, const char*> kFilters[] = {
+        {"startsWith", "STARTS_WITH"}, {"equals", "EQUALS"}, {"contains", "CONTAINS"}, {"regex", "REGEX"}};
+    const Json& g = a["groupsAttribute"];
+    const Json& f = g.is_object() ? g.value("filter", Json()) : Json();
+    Json st{{"type", "GROUP"}, {"name", g.is_object() ? g.value("name", "groups") : "groups"}};
+    for (const auto& [key, type] : kFilters) {
+      if (f.is_object() && f.contains(key)) {
+        st["filterType"] = type;
+        st["filterValue"] = f[key];
+      }
+    }
+    if (!f.is_object() || f.size() != 1 || !st.contains("filterType"))
+      throw StepFailed{"samlApp: groupsAttribute is {name, filter: {startsWith|equals|contains|regex: \"…\"}}"};
+    statements.push_back(st);
+  }
+  so["attributeStatements"] = statements;
+  Json created =
+      run.okta().Must("POST", "/api/v1/apps",
+                      Json{{"label", app.label}, {"signOnMode", "SAML_2_0"}, {"settings", Json{{"signOn", so}}}});
+  app.id = created.value("id", "");
+  app.sso_path = "/app/" + created.value("name", "") + "/" + app.id + "/sso/saml";
+  std::string path = "/api/v1/apps/" + app.id;
+  run.RememberSamlApp(app);
+  for (const auto& g : Strings(a.value("assignGroups", Json::array()))) {
+    run.okta().Must("PUT", path + "/groups/" + run.GroupId(g), Json::object());
+    run.Settle();
+  }
+  for (const auto& u : Strings(a.value("assignUsers", Json::array()))) {
+    run.okta().Must("POST", path + "/users", Json{{"id", run.UserId(u)}, {"scope", "USER"}});
+    run.Settle();
+  }
+}
+
+// --------------------------------------------------------------- samlSignIn
+
+std::vector<std::string_view> SamlSignInKeys() { return {"user", "password", "app", "relayState", "expect"}; }
+
+void SamlSignInStep(RunContext& run, const Json& a) {
+  if (!a.is_object() || a.value("user", "").empty()) throw StepFailed{"samlSignIn: \"user\" (a login) is required"};
+  const SamlApp& app = run.FindSamlApp(a.value("app", ""));
+  Json outcome = SamlSignInOutcome(run, a, app);
+  run.Progress("    " + SamlSummary(outcome));
+  Json want = a.contains("expect") ? run.Subst(a["expect"]) : Json::object();
+  if (!want.is_object()) throw StepFailed{"samlSignIn: \"expect\" must be an object"};
+  if (!want.contains("error")) want["error"] = nullptr;  // no error expected: the sign-in must succeed
+  std::vector<Mismatch> ms;
+  if (!MatchSubset(want, outcome, "$", &ms)) {
+    run.FailHere("SAML sign-in of " + a.value("user", "") + " → " + app.label + ": " + SamlSummary(outcome) + "\n" +
+                 JoinMismatches(ms) + "\noutcome: " + Brief(outcome, 1200));
   }
 }
 

@@ -45,7 +45,35 @@ std::vector<std::string_view> AuthServerClaimKeys();
 void SignInStep(RunContext& run, const Json& args);
 std::vector<std::string_view> SignInKeys();
 
+// SAML 2.0 (IdP-initiated, as test automation does it with Okta):
+// {label, ssoAcsUrl, audience, nameIdFormat, nameIdTemplate, attributes {name: "user.x" | [..]},
+//  groupsAttribute {name, filter {startsWith|equals|contains|regex}}, responseSigned, assertionSigned,
+//  assignGroups, assignUsers}
+void SamlAppStep(RunContext& run, const Json& args);
+std::vector<std::string_view> SamlAppKeys();
+
+// {user, password, app, relayState, expect}: POST /api/v1/authn → GET
+// /login/sessionCookieRedirect?redirectUrl=<SSO URL> → the SSO URL with the
+// session cookie → the SAMLResponse of the auto-submitting form, decoded.
+// The outcome `expect` is subset-matched against (without `error` the
+// sign-in must succeed):
+//   success  {"nameId", "nameIdFormat", "issuer", "audience", "destination", "recipient",
+//             "acsUrl", "relayState", "samlStatus" (Success, …), "attributes": {name: [values]},
+//             "signed": {"response": bool, "assertion": bool}}
+//   failure  {"stage": "authn"|"sso", "error", "errorDescription", "status"}
+//            authn refused: "authentication_failed"; the SSO URL answered
+//            Okta's not-assigned page: "not_assigned"; another page:
+//            "error_page" with the page's message.
+void SamlSignInStep(RunContext& run, const Json& args);
+std::vector<std::string_view> SamlSignInKeys();
+
 // ---- pure helpers
+
+// The parts of a SAML Response scenarios expect on (the success outcome
+// above minus acsUrl/relayState), read by plain string scanning — no XML
+// library, no DTDs or entities (a DOCTYPE is refused). nullopt with `why`
+// set when it is not a Response with an Assertion.
+std::optional<Json> SamlResponseSummary(std::string_view xml, std::string* why);
 
 // base64url without padding (RFC 4648 §5).
 std::string Base64UrlEncode(std::string_view data);

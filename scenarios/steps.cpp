@@ -392,6 +392,9 @@ const std::vector<StepSpec>& StepTable() {
       {"oidcApp", OidcAppStep, /*waits_after=*/true, OidcAppKeys()},
       {"authServerClaim", AuthServerClaimStep, /*waits_after=*/false, AuthServerClaimKeys()},
       {"signIn", SignInStep, /*waits_after=*/false, SignInKeys()},
+      // sign-on (SAML 2.0; scenarios/signon_steps.h)
+      {"samlApp", SamlAppStep, /*waits_after=*/true, SamlAppKeys()},
+      {"samlSignIn", SamlSignInStep, /*waits_after=*/false, SamlSignInKeys()},
       // waits and checks
       {"waitIdle", WaitIdle, /*waits_after=*/false},
       {"advanceClock", AdvanceClock},
