@@ -34,6 +34,7 @@ struct SamlApp {
   std::string id;        // the app's id (issuer http://www.okta.com/{id})
   std::string sso_path;  // /app/{name}/{id}/sso/saml
   std::string acs_url;
+  std::string audience;  // the SP entity id: an AuthnRequest's Issuer
 };
 
 // The password createUser gives a user when the scenario names none.

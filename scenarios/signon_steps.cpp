@@ -530,6 +530,44 @@ std::string NameIdFormat(const std::string& f) {
   return f;  // a full URN as is
 }
 
+// A minimal AuthnRequest as SPs send it (no Destination, unsigned).
+std::string AuthnRequest(const std::string& id, const std::string& issuer, const std::string& acs) {
+  auto esc = [](std::string v) {
+    std::string o;
+    for (char c : v) {
+      if (c == '&') o += "&amp;";
+      else if (c == '<') o += "&lt;";
+      else if (c == '>') o += "&gt;";
+      else if (c == '"') o += "&quot;";
+      else o += c;
+    }
+    return o;
+  };
+  return "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+         "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
+         esc(id) +
+         "\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" "
+         "ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" AssertionConsumerServiceURL=\"" +
+         esc(acs) + "\"><saml:Issuer>" + esc(issuer) + "</saml:Issuer></samlp:AuthnRequest>";
+}
+
+// Raw DEFLATE (RFC 1951) made of stored blocks: valid input for any inflater, no zlib needed.
+std::string DeflateStored(std::string_view data) {
+  std::string out;
+  do {
+    size_t n = std::min<size_t>(data.size(), 65535);
+    bool last = n == data.size();
+    out += static_cast<char>(last ? 1 : 0);
+    out += static_cast<char>(n & 0xff);
+    out += static_cast<char>(n >> 8);
+    out += static_cast<char>(~n & 0xff);
+    out += static_cast<char>((~n >> 8) & 0xff);
+    out.append(data.substr(0, n));
+    data.remove_prefix(n);
+  } while (!data.empty());
+  return out;
+}
+
 std::string SamlSummary(const Json& outcome) {
   if (outcome.contains("error"))
     return outcome.value("stage", "") + " → " + outcome.value("error", "") + ": " +
@@ -554,7 +592,15 @@ Json SamlSignInOutcome(RunContext& run, const Json& a, const SamlApp& app) {
     return out;
   }
   std::string target = app.sso_path;
-  if (a.contains("relayState")) target += "?RelayState=" + core::UrlEncode(a.value("relayState", ""));
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string request_id;
+  if (a.value("spInitiated", false)) {
+    request_id = "_scenario-req-" + std::to_string(run.NextSignIn());
+    query.emplace_back("SAMLRequest", core::Base64Encode(DeflateStored(AuthnRequest(
+                                          request_id, a.value("requestIssuer", app.audience), app.acs_url))));
+  }
+  if (a.contains("relayState")) query.emplace_back("RelayState", a.value("relayState", ""));
+  if (!query.empty()) target += "?" + Form(query);
   Reply rd = run.sandbox().Send("GET",
                                 "/login/sessionCookieRedirect?" +
                                     Form({{"token", authn.json.value("sessionToken", "")}, {"redirectUrl", target}}),
@@ -592,6 +638,9 @@ Json SamlSignInOutcome(RunContext& run, const Json& a, const SamlApp& app) {
   out["relayState"] = relay ? Json(*relay) : Json(nullptr);
   if (out["acsUrl"] != app.acs_url)
     run.FailHere("the SAML form posts to " + Brief(out["acsUrl"]) + ", not to the app's ACS URL " + app.acs_url);
+  if (!request_id.empty() && out["inResponseTo"] != request_id)
+    run.FailHere("the Response's InResponseTo is not the AuthnRequest's ID " + request_id + ": " +
+                 Brief(out["inResponseTo"]));
   if (a.contains("relayState") && out["relayState"] != a["relayState"])
     run.FailHere("RelayState " + Brief(a["relayState"]) + " was not echoed: " + Brief(out["relayState"]));
   return out;
@@ -662,8 +711,9 @@ void SamlAppStep(RunContext& run, const Json& a) {
   app.label = a.value("label", "");
   if (app.label.empty()) throw StepFailed{"samlApp: \"label\" is required"};
   app.acs_url = a.value("ssoAcsUrl", "http://localhost:4000/saml/acs");
+  app.audience = a.value("audience", "http://localhost:4000/saml/metadata");
   Json so{{"ssoAcsUrl", app.acs_url},
-          {"audience", a.value("audience", "http://localhost:4000/saml/metadata")},
+          {"audience", app.audience},
           {"subjectNameIdTemplate", a.value("nameIdTemplate", "${user.userName}")},
           {"subjectNameIdFormat", NameIdFormat(a.value("nameIdFormat", "unspecified"))},
           {"responseSigned", a.value("responseSigned", true)},
@@ -714,7 +764,9 @@ void SamlAppStep(RunContext& run, const Json& a) {
 
 // --------------------------------------------------------------- samlSignIn
 
-std::vector<std::string_view> SamlSignInKeys() { return {"user", "password", "app", "relayState", "expect"}; }
+std::vector<std::string_view> SamlSignInKeys() {
+  return {"user", "password", "app", "relayState", "spInitiated", "requestIssuer", "expect"};
+}
 
 void SamlSignInStep(RunContext& run, const Json& a) {
   if (!a.is_object() || a.value("user", "").empty()) throw StepFailed{"samlSignIn: \"user\" (a login) is required"};

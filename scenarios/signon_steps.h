@@ -45,16 +45,18 @@ std::vector<std::string_view> AuthServerClaimKeys();
 void SignInStep(RunContext& run, const Json& args);
 std::vector<std::string_view> SignInKeys();
 
-// SAML 2.0 (IdP-initiated, as test automation does it with Okta):
+// SAML 2.0 (as test automation does it with Okta):
 // {label, ssoAcsUrl, audience, nameIdFormat, nameIdTemplate, attributes {name: "user.x" | [..]},
 //  groupsAttribute {name, filter {startsWith|equals|contains|regex}}, responseSigned, assertionSigned,
 //  assignGroups, assignUsers}
 void SamlAppStep(RunContext& run, const Json& args);
 std::vector<std::string_view> SamlAppKeys();
 
-// {user, password, app, relayState, expect}: POST /api/v1/authn → GET
-// /login/sessionCookieRedirect?redirectUrl=<SSO URL> → the SSO URL with the
-// session cookie → the SAMLResponse of the auto-submitting form, decoded.
+// {user, password, app, relayState, spInitiated, requestIssuer, expect}:
+// POST /api/v1/authn → GET /login/sessionCookieRedirect?redirectUrl=<SSO URL>
+// (with spInitiated, a minimal AuthnRequest over HTTP-Redirect) → the SSO
+// URL with the session cookie → the SAMLResponse of the auto-submitting
+// form, decoded.
 // The outcome `expect` is subset-matched against (without `error` the
 // sign-in must succeed):
 //   success  {"nameId", "nameIdFormat", "issuer", "audience", "destination", "recipient",

@@ -114,8 +114,10 @@ TEST_CASE("a wrong SAML expectation fails the scenario and says what happened", 
   CHECK(f[5].message.find("not_assigned") != std::string::npos);
 }
 
-TEST_CASE("samlSignIn options: unsigned responses, direct assignment, wrong password, RelayState, mistakes",
-          "[scenarios][saml]") {
+TEST_CASE(
+    "samlSignIn options: unsigned responses, direct assignment, wrong password, RelayState, SP-initiated, "
+    "mistakes",
+    "[scenarios][saml]") {
   auto s = Inline(std::string(R"({"name": "SAML options",)") + kSetup + R"(
     "steps": [
       {"samlApp": {"label": "Plain", "ssoAcsUrl": "https://sp.example/acs", "audience": "urn:sp:plain",
@@ -129,6 +131,13 @@ TEST_CASE("samlSignIn options: unsigned responses, direct assignment, wrong pass
       {"samlSignIn": {"user": "alice@corp.test", "app": "Both", "expect": {"signed": {"response": true, "assertion": true},
                                                                            "relayState": null}}},
       {"samlSignIn": {"user": "alice@corp.test", "app": "Plain", "expect": {"error": "not_assigned", "status": 403}}},
+      {"samlSignIn": {"user": "alice@corp.test", "app": "Both", "spInitiated": true, "relayState": "sp-state",
+                      "expect": {"inResponseTo": "_scenario-req-1", "relayState": "sp-state", "nameId": "alice@corp.test",
+                                 "audience": "http://localhost:4000/saml/metadata"}}},
+      {"samlSignIn": {"user": "alice@corp.test", "app": "Both", "spInitiated": true, "requestIssuer": "urn:other-sp",
+                      "expect": {"stage": "sso", "error": "error_page", "status": 400,
+                                 "errorDescription": "~does not match the Audience URI"}}},
+      {"samlSignIn": {"user": "alice@corp.test", "app": "Both", "expect": {"inResponseTo": null}}},
       {"samlSignIn": {"user": "bob@corp.test", "app": "Plain", "password": "wrong", "expect": {
         "stage": "authn", "error": "authentication_failed", "errorCode": "E0000004", "status": 401}}},
       {"expect": {"traffic": [], "logs": [{"eventType": "app.generic.unauth_app_access_attempt", "count": 1}]}}
