@@ -495,7 +495,7 @@ void AddEncryptionCommand(CLI::App& app, Cli& c) {
 }
 
 void AddOktaCommand(CLI::App& app, Cli& c) {
-  auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server; OIDC sign-on at {org}/oauth2/default)");
+  auto* cmd = c.okta_cmd = app.add_subcommand("okta", "Run the mock Okta alone (point its apps at any SCIM server; OIDC sign-on at {org}/oauth2/default, SAML at /app/…/sso/saml)");
   cmd->add_option("--port", c.okta.port, "TCP port; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--bind", c.okta.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-token", c.okta.api_token, "SSWS token for /api/v1; default: generated");
@@ -598,8 +598,9 @@ std::string NearestCommand(const CLI::App& app, const std::string& word) {
 
 int main(int argc, char** argv) {
   ::umask(S_IRWXG | S_IRWXO);  // every file the sandbox writes (databases, tokens, reports) is the user's alone
-  CLI::App app{"okta-sandbox: a whole Okta integration on one machine - SCIM provisioning and OpenID Connect "
-               "sign-on (mock Okta, SCIM 2.0 server, encryption service stub), with no accounts and no network."};
+  CLI::App app{"okta-sandbox: a whole Okta integration on one machine - SCIM provisioning and OpenID Connect and "
+               "SAML 2.0 sign-on (mock Okta, SCIM 2.0 server, encryption service stub), with no accounts and no "
+               "network."};
   app.set_version_flag("--version", std::string("okta-sandbox ") + OKTA_SANDBOX_VERSION);
   Cli c;
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (before or after the command)")
