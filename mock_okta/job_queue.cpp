@@ -44,6 +44,7 @@ void JobQueue::Park(Job job, core::TimePoint due) {
       job.due = core::FormatIso8601(due);
       journal_->Saved(job);
     }
+    if (running_keys_.count(key)) parked_again_.insert(job.id);  // parked by its own run: Finish keeps the entry
     queue_.push_front(Queued{std::move(job), due, std::move(key)});
   }
   work_cv_.notify_all();
@@ -101,7 +102,8 @@ void JobQueue::Finish(const Job& job) {
     running_keys_.erase(JobOrderKey(job));
     --running_;
     // A job parked again (429) is queued under the same id: keep its entry.
-    bool requeued = std::any_of(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.job.id == job.id; });
+    // (A set, not a scan of the queue: Finish runs once per job.)
+    bool requeued = parked_again_.erase(job.id) > 0;
     if (journal_ && !requeued) journal_->Done(job.id);
   }
   work_cv_.notify_all();
@@ -139,6 +141,7 @@ bool JobQueue::paused() {
 
 void JobQueue::DropQueued() {
   std::lock_guard<std::mutex> lk(mu_);
+  parked_again_.clear();
   if (journal_) {
     for (const auto& q : queue_) journal_->Done(q.job.id);
   }

@@ -74,6 +74,7 @@ class JobQueue {
   bool stop_ = false;
   bool paused_ = false;
   JobJournal* journal_ = nullptr;
+  std::unordered_set<std::string> parked_again_;  // ids parked while their own run was still going
 };
 
 }  // namespace okta
