@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/json_util.h"
+
 namespace core {
 
 void ConfigureServer(httplib::Server& server, const HttpServerOptions& options) {
@@ -183,6 +185,20 @@ const char* HttpStatusText(int status) {
     case 504: return "Gateway Timeout";
     default: return "";
   }
+}
+
+std::string HostName(const std::string& host_header) {
+  std::string h = ToLower(host_header);
+  if (!h.empty() && h[0] == '[') {
+    size_t close = h.find(']');
+    return close == std::string::npos ? h : h.substr(0, close + 1);
+  }
+  size_t colon = h.find(':');
+  return colon == std::string::npos ? h : h.substr(0, colon);
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
 std::string UrlEncode(const std::string& s, bool space_as_plus) {

@@ -120,6 +120,12 @@ std::unique_ptr<httplib::Client> MakeClient(const std::string& origin, int conne
 // code not in the table.
 const char* HttpStatusText(int status);
 
+// The host of a Host header: "Host:7010" → "host", "[::1]:7010" → "[::1]"
+// (lower-case, brackets kept for IPv6).
+std::string HostName(const std::string& host_header);
+// localhost, [::1] or 127.x.y.z: a name that reaches only this machine.
+bool IsLoopbackHost(const std::string& host);
+
 // Percent-encoding per RFC 3986 (unreserved kept). With `space_as_plus`, a
 // space becomes '+' (form style).
 std::string UrlEncode(const std::string& s, bool space_as_plus = false);

@@ -20,28 +20,13 @@ Json ErrorBody(const std::string& code, const std::string& summary) {
   return Json{{"errorCode", code}, {"errorSummary", summary}, {"errorCauses", Json::array()}};
 }
 
-// "host:port" or "[v6]:port" → host (lowercase, brackets kept for IPv6).
-std::string HostName(const std::string& host_header) {
-  std::string h = core::ToLower(host_header);
-  if (!h.empty() && h[0] == '[') {
-    size_t close = h.find(']');
-    return close == std::string::npos ? h : h.substr(0, close + 1);
-  }
-  size_t colon = h.find(':');
-  return colon == std::string::npos ? h : h.substr(0, colon);
-}
-
-bool LoopbackName(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 // Why the request is refused ("" when it is same-origin enough to run a check).
 std::string CrossSiteReason(const httplib::Request& req, const std::string& own_base) {
   std::string host = req.get_header_value("Host");
-  std::string name = HostName(host);
+  std::string name = core::HostName(host);
   auto own = core::ParseUrl(own_base);
   bool own_host = own.ok() && core::ToLower(own->host) == name;
-  if (host.empty() || (!LoopbackName(name) && !own_host)) {
+  if (host.empty() || (!core::IsLoopbackHost(name) && !own_host)) {
     return "Host '" + host + "' is neither a loopback name nor the address the sandbox listens on";
   }
   std::string origin = req.get_header_value("Origin");

@@ -1,22 +1,12 @@
 #include "mock_okta/local_guard.h"
 
+#include "core/http.h"
+
 namespace okta {
 
 namespace {
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-// "127.0.0.1:7010" → "127.0.0.1"; "[::1]:7010" → "[::1]".
-std::string HostOnly(const std::string& host) {
-  if (!host.empty() && host[0] == '[') {
-    auto end = host.find(']');
-    return end == std::string::npos ? host : host.substr(0, end + 1);
-  }
-  auto colon = host.find(':');
-  return colon == std::string::npos ? host : host.substr(0, colon);
-}
-
-bool Loopback(const std::string& host) { return host == "localhost" || host == "[::1]" || StartsWith(host, "127."); }
 
 // The paths the guard covers: the console and the local controls.
 bool Guarded(const std::string& path) {
@@ -31,9 +21,9 @@ bool Guarded(const std::string& path) {
 
 std::optional<std::pair<int, std::string>> RefuseForeignRequest(const httplib::Request& req, const std::string& bind) {
   if (!Guarded(req.path)) return std::nullopt;
-  std::string host = HostOnly(req.get_header_value("Host"));
+  std::string host = core::HostName(req.get_header_value("Host"));
   bool wildcard = bind == "0.0.0.0" || bind == "::" || bind == "[::]";
-  if (!wildcard && !Loopback(host) && host != bind && host != "[" + bind + "]") {
+  if (!wildcard && !core::IsLoopbackHost(host) && host != bind && host != "[" + bind + "]") {
     return std::make_pair(403, "the sandbox answers only on this machine's addresses (Host: " + host + ")");
   }
   if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return std::nullopt;

@@ -18,15 +18,6 @@ void Reply(httplib::Response& res, int status, const Json& body) {
   res.set_content(core::DumpCompact(body), "application/json");
 }
 
-std::string HostOnly(const std::string& host_port) {
-  if (!host_port.empty() && host_port[0] == '[') return host_port.substr(0, host_port.find(']') + 1);
-  return host_port.substr(0, host_port.rfind(':'));
-}
-
-bool IsLoopbackName(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 // The admin API has no credential: it is the service provider's panel on a
 // sandbox that listens on loopback. So a request must come from this machine
 // by name (a Host that is a loopback name or the configured base URL's host:
@@ -35,10 +26,11 @@ bool IsLoopbackName(const std::string& host) {
 // cross-site form can send without a preflight get 415). No CORS header is
 // ever sent, so no other origin can read an answer either.
 std::optional<std::pair<int, std::string>> RefuseAdminRequest(const httplib::Request& req, const AdminContext& ctx) {
-  std::string host = HostOnly(req.get_header_value("Host"));
+  std::string host = core::HostName(req.get_header_value("Host"));
   std::string base_host;
   if (auto u = core::ParseUrl(ctx.base_url()); u.ok()) base_host = u->host;
-  if (!IsLoopbackName(host) && host != base_host) return std::make_pair(403, "the admin API answers only on loopback");
+  if (!core::IsLoopbackHost(host) && host != base_host)
+    return std::make_pair(403, "the admin API answers only on loopback");
   if (req.method == "GET" || req.method == "HEAD") return std::nullopt;
   std::string origin = req.get_header_value("Origin");
   if (!origin.empty() && origin != "http://" + req.get_header_value("Host") &&

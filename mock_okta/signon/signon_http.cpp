@@ -101,8 +101,7 @@ bool ForeignOrigin(const RouteContext& ctx, const httplib::Request& req) {
   auto ours = core::ParseUrl(ctx.base_url());
   auto theirs = core::ParseUrl(origin);
   if (!ours.ok() || !theirs.ok()) return true;
-  auto loopback = [](const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "[::1]"; };
-  return !(theirs->port == ours->port && loopback(theirs->host) && loopback(ours->host));
+  return !(theirs->port == ours->port && core::IsLoopbackHost(theirs->host) && core::IsLoopbackHost(ours->host));
 }
 
 // ---- redaction for traffic records ----
