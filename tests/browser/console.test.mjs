@@ -7,84 +7,16 @@
 // back) — and checks what the page shows and what the SCIM server stored.
 //
 // A screenshot of each step goes to ${OKTA_SANDBOX_ARTIFACTS:-/tmp/okta-sandbox-artifacts}/console/.
-// Skips (does not fail) when node's playwright-core or /usr/bin/chromium is missing.
-import { after, before, describe, it } from 'node:test';
+// Fails when node's playwright-core, /usr/bin/chromium or the binary is missing (sandbox.mjs).
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Sandbox, artifactsDir, launchChromium, screenshotter, stepper, waitFor } from './sandbox.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.OKTA_SANDBOX_BIN || path.resolve(here, '../../build/app/okta-sandbox');
-const CHROMIUM = process.env.OKTA_SANDBOX_CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.join(process.env.OKTA_SANDBOX_ARTIFACTS || '/tmp/okta-sandbox-artifacts', 'console');
-
-let chromium = null;
-let skip = false;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  skip = 'playwright-core is not installed (tools/ensure-npm.sh installs it)';
-}
-if (!skip && !fs.existsSync(CHROMIUM)) skip = `${CHROMIUM} is missing (Debian package chromium)`;
-if (!skip && !fs.existsSync(BIN)) skip = `okta-sandbox binary not found at ${BIN} (set OKTA_SANDBOX_BIN)`;
-
-// ---- the sandbox process ----
-
-let proc;
-let out = '';
-let err = '';
+const ARTIFACTS = artifactsDir('console');
+const sandbox = new Sandbox();
 const env = {}; // orgUrl, scimBase, scimToken (read from the page), appId
-
-function startSandbox() {
-  return new Promise((resolve, reject) => {
-    proc = spawn(BIN, ['up', '--in-memory', '--okta-port', '0', '--scim-port', '0', '--encryption-port', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error(`okta-sandbox printed no Org URL in 20 s:\n${out}\n${err}`)), 20000);
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`okta-sandbox exited (${code ?? sig}):\n${out}\n${err}`)); });
-    proc.stderr.on('data', (d) => { err += d; });
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/Org URL\s*:\s*(\S+)/);
-      if (m && /Press Ctrl\+C/.test(out)) {
-        clearTimeout(timer);
-        env.orgUrl = m[1].replace(/\/$/, '');
-        resolve();
-      }
-    });
-  });
-}
-
-function stopSandbox() {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    proc.removeAllListeners('exit');
-    proc.on('exit', () => { clearTimeout(kill); resolve(); });
-    proc.kill('SIGTERM');
-  });
-}
-
-// ---- helpers ----
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
 
 async function scim(p) {
   const res = await fetch(env.scimBase + p, { headers: { Authorization: `Bearer ${env.scimToken}`, Accept: 'application/scim+json' } });
@@ -102,50 +34,26 @@ async function sandboxJson(p) {
   return res.json();
 }
 
-let browser, page;
-const pageErrors = [];
-let shot = 0;
-async function screenshot(name) {
-  shot++;
-  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
-  return file;
-}
-
 const byId = (id) => page.getByTestId(id);
 const nav = async (hash, readyTestId) => {
   await page.goto(`${env.orgUrl}/${hash}`);
   if (readyTestId) await byId(readyTestId).first().waitFor();
 };
 
-// Steps run in order; once one fails the rest are skipped (their failures would only echo it).
-let broken = null;
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) return t.skip(`after the failure of "${broken}"`);
-    try {
-      await fn(t);
-    } catch (e) {
-      broken = name;
-      if (page) await screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+
+let browser, page;
+const pageErrors = [];
+const screenshot = screenshotter(ARTIFACTS, () => page, { fullPage: false });
+const step = stepper(() => page, screenshot);
 
 const ADA = { first: 'Ada', last: 'Lovelace', login: 'ada.lovelace@example.com' };
 const GRACE = { first: 'Grace', last: 'Hopper', login: 'grace.hopper@example.com' };
 const APP_LABEL = 'Password Manager Provisioning';
 
-describe('web console: the setup guide in the browser', { skip }, () => {
+describe('web console: the setup guide in the browser', () => {
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await startSandbox();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    env.orgUrl = await sandbox.start();
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(15000);
@@ -154,7 +62,7 @@ describe('web console: the setup guide in the browser', { skip }, () => {
 
   after(async () => {
     if (browser) await browser.close().catch(() => {});
-    await stopSandbox();
+    await sandbox.stop();
   });
 
   step('the console is served by the binary at the Org URL', async () => {

@@ -10,84 +10,14 @@
 // Setup that is not the subject (a person with a password, assignments) goes
 // through the Management API. Screenshots go to
 // ${OKTA_SANDBOX_ARTIFACTS:-/tmp/okta-sandbox-artifacts}/signon/.
-// Skips (does not fail) when node's playwright-core or /usr/bin/chromium is missing.
-import { after, before, describe, it } from 'node:test';
+// Fails when node's playwright-core, /usr/bin/chromium or the binary is missing (sandbox.mjs).
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Sandbox, artifactsDir, launchChromium, screenshotter, stepper, waitFor } from './sandbox.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.OKTA_SANDBOX_BIN || path.resolve(here, '../../build/app/okta-sandbox');
-const CHROMIUM = process.env.OKTA_SANDBOX_CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.join(process.env.OKTA_SANDBOX_ARTIFACTS || '/tmp/okta-sandbox-artifacts', 'signon');
-
-let chromium = null;
-let skip = false;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  skip = 'playwright-core is not installed (tools/ensure-npm.sh installs it)';
-}
-if (!skip && !fs.existsSync(CHROMIUM)) skip = `${CHROMIUM} is missing (Debian package chromium)`;
-if (!skip && !fs.existsSync(BIN)) skip = `okta-sandbox binary not found at ${BIN} (set OKTA_SANDBOX_BIN)`;
-
-// ---- the sandbox process ----
-
-let proc;
-let out = '';
-let err = '';
+const ARTIFACTS = artifactsDir('signon');
+const sandbox = new Sandbox();
 const env = {}; // orgUrl, apiToken, userId, appId, clientId, scimAppId
-
-function startSandbox() {
-  return new Promise((resolve, reject) => {
-    proc = spawn(BIN, ['up', '--in-memory', '--okta-port', '0', '--scim-port', '0', '--encryption-port', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error(`okta-sandbox printed no Org URL in 20 s:\n${out}\n${err}`)), 20000);
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`okta-sandbox exited (${code ?? sig}):\n${out}\n${err}`)); });
-    proc.stderr.on('data', (d) => { err += d; });
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/Org URL\s*:\s*(\S+)/);
-      if (m && /Press Ctrl\+C/.test(out)) {
-        clearTimeout(timer);
-        env.orgUrl = m[1].replace(/\/$/, '');
-        resolve();
-      }
-    });
-  });
-}
-
-function stopSandbox() {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    proc.removeAllListeners('exit');
-    proc.on('exit', () => { clearTimeout(kill); resolve(); });
-    proc.kill('SIGTERM');
-  });
-}
-
-// ---- helpers ----
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
 
 // The Management API with the console's SSWS token.
 async function api(method, p, body) {
@@ -102,16 +32,6 @@ async function api(method, p, body) {
   return data;
 }
 
-let browser, page;
-const pageErrors = [];
-let shot = 0;
-async function screenshot(name) {
-  shot++;
-  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
 const byId = (id) => page.getByTestId(id);
 const nav = async (hash, readyTestId) => {
   await page.goto(`${env.orgUrl}/${hash}`);
@@ -119,35 +39,21 @@ const nav = async (hash, readyTestId) => {
 };
 const claim = (name) => page.locator(`[data-testid=demo-claims] [data-testid=claim-row][data-claim="${name}"] [data-testid=claim-value]`);
 
-// Steps run in order; once one fails the rest are skipped (their failures would only echo it).
-let broken = null;
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) return t.skip(`after the failure of "${broken}"`);
-    try {
-      await fn(t);
-    } catch (e) {
-      broken = name;
-      if (page) await screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+
+let browser, page;
+const pageErrors = [];
+const screenshot = screenshotter(ARTIFACTS, () => page, { fullPage: true });
+const step = stepper(() => page, screenshot);
 
 const KATHERINE = { firstName: 'Katherine', lastName: 'Johnson', email: 'katherine.johnson@example.com', login: 'katherine.johnson@example.com' };
 const PASSWORD = 'Orbit-1962-Friendship7';
 const APP_LABEL = 'Orbit Planner SPA';
 
-describe('web console: OpenID Connect sign-on in the browser', { skip }, () => {
+describe('web console: OpenID Connect sign-on in the browser', () => {
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await startSandbox();
+    env.orgUrl = await sandbox.start();
     env.apiToken = (await (await fetch(env.orgUrl + '/sandbox/console/session')).json()).apiToken;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(15000);
@@ -156,7 +62,7 @@ describe('web console: OpenID Connect sign-on in the browser', { skip }, () => {
 
   after(async () => {
     if (browser) await browser.close().catch(() => {});
-    await stopSandbox();
+    await sandbox.stop();
   });
 
   step('setup (API): a person with a password', async () => {
