@@ -52,8 +52,12 @@ class GroupGate {
 
   // Before a group write: OK, or kUnavailable saying why groups are refused.
   core::Status CheckWritable() const;
-  // The store's hook (see ScimStore::SetGroupWriteHook).
+  // The store's hook (see ScimStore::SetGroupWriteHook). It calls the
+  // encryption service over HTTP, so the store calls it outside its writer.
   core::Result<std::vector<GroupKeyRecord>> OnGroupWrite(const GroupWriteEvent& event);
+  // Whether OnGroupWrite may call out (the store's `calls_out`): in the
+  // encryption mode.
+  bool CallsOut() const { return mode_ == GroupGateMode::kEncryption; }
 
  private:
   std::optional<EncryptionClient> Client() const;

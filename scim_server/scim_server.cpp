@@ -130,7 +130,8 @@ core::Status ScimServer::Impl::OpenStores(const core::Clock& clock) {
       spdlog::warn("scim: {}", st.error().detail);
     }
   }
-  store->SetGroupWriteHook([g = gate.get()](const GroupWriteEvent& ev) { return g->OnGroupWrite(ev); });
+  store->SetGroupWriteHook([g = gate.get()](const GroupWriteEvent& ev) { return g->OnGroupWrite(ev); },
+                           [g = gate.get()] { return g->CallsOut(); });
   return core::Status::Ok();
 }
 

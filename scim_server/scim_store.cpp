@@ -2,9 +2,11 @@
 
 #include <utility>
 
+#include "scim_server/store_hook.h"
 #include "scim_server/store_members.h"
 #include "scim_server/store_rows.h"
 #include "scim_server/store_schema.h"
+#include "scim_server/store_wal.h"
 
 namespace scim {
 
@@ -55,6 +57,11 @@ Status WriteUserValues(Db& db, int64_t pk, const Json& data) {
 
 Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, const core::Clock& clock,
                                                    core::IdSource& ids) {
+  return Open(path, clock, ids, store::WalOptions{});
+}
+
+Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, const core::Clock& clock,
+                                                   core::IdSource& ids, const store::WalOptions& wal) {
   // Durable: an acknowledged write is synced to the WAL (synchronous=FULL);
   // user writes share that sync through group commit (WriteGrouped). The
   // connections keep more of a large store's index pages than SQLite's
@@ -67,7 +74,52 @@ Result<std::unique_ptr<ScimStore>> ScimStore::Open(const std::string& path, cons
   options.max_readers = 8;
   auto pool = core::DbPool::Open(path, StoreMigrations(), options);
   if (!pool.ok()) return pool.error();
-  return std::unique_ptr<ScimStore>(new ScimStore(std::move(*pool), clock, ids));
+  std::unique_ptr<ScimStore> opened(new ScimStore(std::move(*pool), clock, ids));
+  if (!opened->pool_->in_memory()) opened->wal_ = std::make_unique<store::WalKeeper>(*opened->pool_, wal);
+  return opened;
+}
+
+ScimStore::ScimStore(std::unique_ptr<core::DbPool> pool, const core::Clock& clock, core::IdSource& ids)
+    : pool_(std::move(pool)), clock_(clock), ids_(ids) {}
+
+ScimStore::~ScimStore() = default;
+
+Status ScimStore::InOneTransaction(const std::function<void()>& body) {
+  if (!TwoPhase()) return pool_->Batch(body);
+  body();
+  return Status::Ok();
+}
+
+// See SetGroupWriteHook. The plan runs with no key service call; if it met
+// the hook, the hook is asked outside the writer and the write runs again.
+// Between plan and commit only writes that need no key call can run (the
+// others wait for hooked_mu_), e.g. deleting a User the plan adds to the
+// group; the next plan sees that, so a second attempt is rare.
+Status ScimStore::HookedWrite(const HookedBody& body, bool user_write) {
+  if (!TwoPhase()) {
+    auto run = store::HookRun::Inline(group_hook_ ? &group_hook_ : nullptr);
+    auto fn = [&](Db& db) { return body(db, run); };
+    return user_write ? pool_->WriteGrouped(fn) : pool_->Write(fn);
+  }
+  constexpr int kMaxAttempts = 5;
+  std::unique_lock<std::mutex> lock(hooked_mu_, std::defer_lock);
+  if (!user_write) lock.lock();
+  for (int attempt = 1;; ++attempt) {
+    auto run = store::HookRun::Plan();
+    auto fn = [&](Db& db) { return body(db, run); };
+    Status planned = lock.owns_lock() ? pool_->Write(fn) : pool_->WriteGrouped(fn);
+    if (!run.planned()) return planned;  // committed, or failed, without the hook
+    if (!lock.owns_lock()) {
+      lock.lock();  // it reaches a group: plan again in turn with the other group writes
+      continue;
+    }
+    TRY_STATUS(run.FetchKeys(group_hook_));
+    Status applied = pool_->Write(fn);
+    if (!run.diverged()) return applied;
+    if (attempt >= kMaxAttempts) {
+      return Error{ErrorCode::kConflict, "the group's members kept changing during the write; retry it"};
+    }
+  }
 }
 
 // ---- Users ----------------------------------------------------------------
@@ -166,51 +218,52 @@ Result<StoredUser> ScimStore::ModifyUser(const std::string& id, const UserMutato
 }
 
 Status ScimStore::DeleteUser(const std::string& id, std::optional<int64_t> expected) {
-  auto remove = [&](Db& db) -> Status {
-    core::Transaction tx(db);
-    TRY_STATUS(tx.begin_status());
-    auto row = LoadUser(db, id, /*with_groups=*/false);
-    if (!row.ok()) return row.error();
-    TRY_STATUS(CheckVersion(row->user.meta, expected));
-    struct Membership {
-      int64_t pk;
-      std::string id;
-    };
-    std::vector<Membership> groups;
-    if (group_hook_) {
-      auto found = CollectRows<Membership>(
-          db, "SELECT g.pk, g.id FROM group_members m JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk = ? ORDER BY g.pk",
-          row->pk, [](const Stmt& s) { return Membership{s.ColumnInt(0), s.ColumnText(1)}; });
-      if (!found.ok()) return found.error();
-      groups = std::move(*found);
-    }
-    // Memberships and side-table rows go with the user (ON DELETE CASCADE);
-    // each affected group gets a new version, since its members changed.
-    auto touch = Prep(db,
-                      "UPDATE groups SET version = version + 1, last_modified = ? WHERE pk IN "
-                      "(SELECT group_pk FROM group_members WHERE user_pk = ?)");
-    if (!touch.ok()) return touch.error();
-    (*touch)->Bind(1, core::FormatIso8601(clock_.Now())).Bind(2, row->pk);
-    TRY_STATUS((*touch)->Exec());
-    auto st = Prep(db, "DELETE FROM users WHERE pk = ?");
-    if (!st.ok()) return st.error();
-    (*st)->Bind(1, row->pk);
-    TRY_STATUS((*st)->Exec());
-    // Leaving a group this way is a membership change like any other: the
-    // group-write hook revokes the user and rotates each group's key (the
-    // user's wrapped keys went with the row). If it fails, nothing is deleted.
-    for (const auto& g : groups) {
-      GroupWriteEvent ev{GroupWriteEvent::Kind::kUpdate, g.id, {}, {id}, {}};
-      ev.remaining = [&db, pk = g.pk] { return MemberIds(db, pk); };
-      auto keys = group_hook_(ev);
-      if (!keys.ok()) return keys.error();
-      TRY_STATUS(ApplyGroupKeys(db, g.pk, {}, *keys));
-    }
-    return tx.Commit();
-  };
-  // With a hook a delete may call out (the encryption service): keep it out
-  // of group commit so other writers do not wait on it.
-  return group_hook_ ? pool_->Write(remove) : pool_->WriteGrouped(remove);
+  return HookedWrite(
+      [&](Db& db, store::HookRun& run) -> Status {
+        core::Transaction tx(db);
+        TRY_STATUS(tx.begin_status());
+        auto row = LoadUser(db, id, /*with_groups=*/false);
+        if (!row.ok()) return row.error();
+        TRY_STATUS(CheckVersion(row->user.meta, expected));
+        struct Membership {
+          int64_t pk;
+          std::string id;
+        };
+        std::vector<Membership> groups;
+        if (group_hook_) {
+          auto found = CollectRows<Membership>(
+              db,
+              "SELECT g.pk, g.id FROM group_members m JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk = ? "
+              "ORDER BY g.pk",
+              row->pk, [](const Stmt& s) { return Membership{s.ColumnInt(0), s.ColumnText(1)}; });
+          if (!found.ok()) return found.error();
+          groups = std::move(*found);
+        }
+        // Memberships and side-table rows go with the user (ON DELETE CASCADE);
+        // each affected group gets a new version, since its members changed.
+        auto touch = Prep(db,
+                          "UPDATE groups SET version = version + 1, last_modified = ? WHERE pk IN "
+                          "(SELECT group_pk FROM group_members WHERE user_pk = ?)");
+        if (!touch.ok()) return touch.error();
+        (*touch)->Bind(1, core::FormatIso8601(clock_.Now())).Bind(2, row->pk);
+        TRY_STATUS((*touch)->Exec());
+        auto st = Prep(db, "DELETE FROM users WHERE pk = ?");
+        if (!st.ok()) return st.error();
+        (*st)->Bind(1, row->pk);
+        TRY_STATUS((*st)->Exec());
+        // Leaving a group this way is a membership change like any other: the
+        // group-write hook revokes the user and rotates each group's key (the
+        // user's wrapped keys went with the row). If it fails, nothing is deleted.
+        for (const auto& g : groups) {
+          GroupWriteEvent ev{GroupWriteEvent::Kind::kUpdate, g.id, {}, {id}, {}};
+          ev.remaining = [&db, pk = g.pk] { return MemberIds(db, pk); };
+          auto keys = run.Call(ev);
+          if (!keys.ok()) return keys.error();
+          TRY_STATUS(ApplyGroupKeys(db, g.pk, {}, *keys));
+        }
+        return run.Finish(tx);
+      },
+      /*user_write=*/true);
 }
 
 Result<ListPage<StoredUser>> ScimStore::ListUsers(const ListQuery& query) {

@@ -3,10 +3,12 @@
 // Thread-safe: writes are serialised on one connection (User writes through
 // group commit), reads borrow one of a bounded pool of read connections for a
 // file store. Commits are synced (synchronous=FULL) before a write returns.
+// A file store's WAL is kept bounded by a checkpointer thread (store_wal.h).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,11 @@
 #include "scim_server/resource.h"
 
 namespace scim {
+namespace store {
+class HookRun;
+class WalKeeper;
+struct WalOptions;
+}  // namespace store
 
 struct StoredUser {
   ResourceMeta meta;
@@ -48,20 +55,25 @@ struct ListPage {
 };
 
 // Called inside the write transaction with the current state; edits it in
-// place or returns an error to abort the whole write.
+// place or returns an error to abort the whole write. A two-phase group write
+// (SetGroupWriteHook) calls it once per phase: it must depend only on its
+// arguments.
 using UserMutator = std::function<core::Status(core::Json& data)>;
 using GroupMutator = std::function<core::Status(core::Json& data, std::vector<MemberChange>* changes)>;
 
-// Lets the group-provisioning gate veto or accompany a group write: called in
-// the transaction after the change is computed and before it commits; an
-// error aborts the write. `added`/`removed` are member User ids.
+// Lets the group-provisioning gate veto or accompany a group write: called
+// once the change is computed and before it commits; an error aborts the
+// write. `added`/`removed` are member User ids. A hook that calls out (the
+// encryption service) is called outside the write transaction; see
+// ScimStore::SetGroupWriteHook.
 struct GroupWriteEvent {
   enum class Kind { kCreate, kUpdate, kDelete };
   Kind kind;
   std::string group_id;
   std::vector<std::string> added;
   std::vector<std::string> removed;
-  // The members after the change, read from the write transaction on demand:
+  // The members after the change, read from the write transaction on demand
+  // (or as they were read there, for a hook called outside it):
   // reading them is O(group size), so a hook that does not need them (the
   // open gate, or members only added) keeps the write independent of size.
   std::function<core::Result<std::vector<std::string>>()> remaining;
@@ -80,8 +92,12 @@ using GroupWriteHook = std::function<core::Result<std::vector<GroupKeyRecord>>(c
 class ScimStore {
  public:
   // Errors: kInternal when the database cannot be opened or migrated.
+  // `wal` tunes the WAL keeper of a file store (defaults in store_wal.h).
   static core::Result<std::unique_ptr<ScimStore>> Open(const std::string& path, const core::Clock& clock,
                                                        core::IdSource& ids);
+  static core::Result<std::unique_ptr<ScimStore>> Open(const std::string& path, const core::Clock& clock,
+                                                       core::IdSource& ids, const store::WalOptions& wal);
+  ~ScimStore();
 
   // Users. Errors: kConflict (userName taken), kNotFound, kPreconditionFailed
   // (expected_version given and different).
@@ -120,23 +136,47 @@ class ScimStore {
   // Runs body with every store call it makes on this thread in one
   // transaction: each write still succeeds or fails alone (a savepoint), and
   // all are made durable by one commit at the end. For /Bulk. Returns the
-  // commit's status; on an error no write of body is stored.
-  core::Status InOneTransaction(const std::function<void()>& body) { return pool_->Batch(body); }
+  // commit's status; on an error no write of body is stored. While the group
+  // hook calls out, body's writes commit one by one instead (a group write
+  // must not hold the writer while it waits for the encryption service).
+  core::Status InOneTransaction(const std::function<void()>& body);
 
   // Counts for the admin panel and tests.
   int64_t CountUsers();
   int64_t CountGroups();
 
-  void SetGroupWriteHook(GroupWriteHook hook) { group_hook_ = std::move(hook); }
+  // Installs the group-write hook. While `calls_out` answers true (the hook
+  // may make an outbound call, e.g. to the encryption service), a write that
+  // reaches the hook runs in two phases and never holds the writer during the
+  // call: it is computed and rolled back (plan), the hook is called with no
+  // transaction open, then the write runs again and commits with the hook's
+  // keys if it computes the same change (else it plans again). Such writes
+  // are serialised among themselves (a group write waits for the one before
+  // it), so two writes to one group, or a delete during a key call, cannot
+  // interleave; User writes that reach no group never wait for them. Set it
+  // before the store is shared between threads.
+  void SetGroupWriteHook(GroupWriteHook hook, std::function<bool()> calls_out = nullptr) {
+    group_hook_ = std::move(hook);
+    hook_calls_out_ = std::move(calls_out);
+  }
 
  private:
-  ScimStore(std::unique_ptr<core::DbPool> pool, const core::Clock& clock, core::IdSource& ids)
-      : pool_(std::move(pool)), clock_(clock), ids_(ids) {}
+  ScimStore(std::unique_ptr<core::DbPool> pool, const core::Clock& clock, core::IdSource& ids);
+
+  // A write that may reach the group hook (store_hook.h). `user_write`: it
+  // may well reach none (deleting a User): first tried in group commit
+  // without waiting for other hooked writes.
+  using HookedBody = std::function<core::Status(core::Db&, store::HookRun&)>;
+  core::Status HookedWrite(const HookedBody& body, bool user_write);
+  bool TwoPhase() const { return group_hook_ && hook_calls_out_ && hook_calls_out_(); }
 
   std::unique_ptr<core::DbPool> pool_;
   const core::Clock& clock_;
   core::IdSource& ids_;
   GroupWriteHook group_hook_;
+  std::function<bool()> hook_calls_out_;
+  std::mutex hooked_mu_;  // held by a two-phase write from its plan to its commit
+  std::unique_ptr<store::WalKeeper> wal_;  // declared after pool_: stops before the pool closes
 };
 
 }  // namespace scim

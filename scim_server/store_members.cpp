@@ -50,6 +50,38 @@ Status RemoveAllMembers(Db& db, int64_t group_pk) {
   return (*del)->Exec();
 }
 
+Status ApplyMemberChanges(Db& db, int64_t group_pk, const std::vector<MemberChange>& changes,
+                          std::set<std::string>* added, std::set<std::string>* removed) {
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case MemberChange::Kind::kRemoveAll: {
+        auto ids = MemberIds(db, group_pk);
+        if (!ids.ok()) return ids.error();
+        TRY_STATUS(RemoveAllMembers(db, group_pk));
+        for (auto& m : *ids) {
+          if (!added->erase(m)) removed->insert(m);
+        }
+        break;
+      }
+      case MemberChange::Kind::kAdd:
+        for (const auto& m : c.ids) {
+          auto r = AddMember(db, group_pk, m);
+          if (!r.ok()) return r.error();
+          if (*r && !removed->erase(m)) added->insert(m);
+        }
+        break;
+      case MemberChange::Kind::kRemove:
+        for (const auto& m : c.ids) {
+          auto r = RemoveMember(db, group_pk, m);
+          if (!r.ok()) return r.error();
+          if (*r && !added->erase(m)) removed->insert(m);
+        }
+        break;
+    }
+  }
+  return Status::Ok();
+}
+
 // Stores the hook's wrapped keys and drops those of removed members.
 Status ApplyGroupKeys(Db& db, int64_t group_pk, const std::vector<std::string>& removed,
                       const std::vector<GroupKeyRecord>& keys) {

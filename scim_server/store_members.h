@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ core::Result<bool> AddMember(core::Db& db, int64_t group_pk, const std::string& 
 // Removes one member; true when it was a member.
 core::Result<bool> RemoveMember(core::Db& db, int64_t group_pk, const std::string& user_id);
 core::Status RemoveAllMembers(core::Db& db, int64_t group_pk);
+// Applies a write's member changes in order, as set operations, and adds
+// their net effect to `added` and `removed` (a member removed and added back
+// is in neither). Errors: AddMember's.
+core::Status ApplyMemberChanges(core::Db& db, int64_t group_pk, const std::vector<MemberChange>& changes,
+                                std::set<std::string>* added, std::set<std::string>* removed);
 // Stores the group-write hook's wrapped keys and drops those of `removed` members.
 core::Status ApplyGroupKeys(core::Db& db, int64_t group_pk, const std::vector<std::string>& removed,
                             const std::vector<GroupKeyRecord>& keys);

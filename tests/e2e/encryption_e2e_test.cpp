@@ -10,6 +10,7 @@
 #include "encryption_stub/encryption_stub.h"
 #include "mock_okta/mock_okta.h"
 #include "scim_server/scim_server.h"
+#include "tests/scim_server/key_call_fault.h"
 
 using core::Json;
 
@@ -19,10 +20,13 @@ class Sandbox {
  public:
   Sandbox() : stub_(encryption::Config{"127.0.0.1", 0, ":memory:", "enc-secret"}) {
     REQUIRE(stub_.Start().ok());
+    // The SCIM server reaches the stub through a proxy that can switch a
+    // fault on at the k-th key call (tests/scim_server/key_call_fault.h).
+    proxy_ = std::make_unique<scimtest::KeyCallFault>(stub_);
     scim::Config sc;
     sc.port = 0;
     sc.token = "scim-secret";
-    sc.encryption_url = stub_.base_url();
+    sc.encryption_url = proxy_->base_url();
     sc.encryption_secret = "enc-secret";
     sc.group_provisioning = true;
     scim_ = std::make_unique<scim::ScimServer>(sc);
@@ -111,10 +115,13 @@ class Sandbox {
     return keys;
   }
 
+  scimtest::KeyCallFault& proxy() { return *proxy_; }
+
   encryption::EncryptionStub stub_;
   std::string app_id;
 
  private:
+  std::unique_ptr<scimtest::KeyCallFault> proxy_;
   std::unique_ptr<scim::ScimServer> scim_;
   std::unique_ptr<okta::MockOkta> okta_;
   std::unique_ptr<httplib::Client> api_;
@@ -143,16 +150,21 @@ TEST_CASE("Push Groups goes through the encryption service; an outage becomes a 
   REQUIRE(keys.size() == 1);
   CHECK(keys.begin()->size() == 32);
 
-  // The customer's encryption service goes down: the membership push fails as a task.
-  s.stub_.SetFault({/*down=*/true, 0, 0});
+  // The customer's encryption service goes down in the middle of the
+  // membership push: the group is ensured (the first key call), wrapping the
+  // key for cy (the second) meets the outage. The push fails as a task.
+  const int calls = s.proxy().key_calls();
+  s.proxy().FaultAt(2, {/*down=*/true, 0, 0});
   s.Okta("PUT", "/api/v1/groups/" + gid + "/users/" + cy);
   s.Wait();
+  CHECK(s.proxy().key_calls() >= calls + 2);
   Json tasks = s.Okta("GET", "/sandbox/tasks");
   REQUIRE(tasks.size() >= 1);
   std::string message = tasks[0]["message"];
   INFO(message);
   CHECK(message.find("encryption service") != std::string::npos);
   CHECK(s.Scim("/scim/v2/Groups/" + remote_gid)["members"].size() == 2);  // nothing partial stored
+  CHECK(s.Scim("/admin/api/groups/" + remote_gid + "/keys")["members"].size() == 2);
 
   // Back up: retrying the task pushes the membership and wraps the key for the newcomer.
   s.stub_.SetFault({});
