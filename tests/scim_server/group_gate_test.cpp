@@ -53,6 +53,25 @@ std::string ReadFile(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// A SCIM server with group provisioning on, reaching the encryption stub
+// through a KeyCallFault proxy.
+struct GatedServer {
+  static scim::Config ConfigFor(const scimtest::KeyCallFault& proxy) {
+    scim::Config config;
+    config.encryption_url = proxy.base_url();
+    config.encryption_secret = "s3cret";
+    config.group_provisioning = true;
+    return config;
+  }
+  static encryption::EncryptionStub& Started(encryption::EncryptionStub& stub) {
+    REQUIRE(stub.Start().ok());
+    return stub;
+  }
+  encryption::EncryptionStub stub{encryption::Config{"127.0.0.1", 0, ":memory:", "s3cret"}};
+  scimtest::KeyCallFault proxy{Started(stub)};
+  TestServer s{ConfigFor(proxy), /*gate=*/true};
+};
+
 }  // namespace
 
 TEST_CASE("without an encryption service group writes fail clearly and users keep working", "[scim][gate]") {
@@ -142,14 +161,10 @@ TEST_CASE("with the service active, members get the group key wrapped to their d
 }
 
 TEST_CASE("when the service goes down mid-way no partial membership is stored, and a retry succeeds", "[scim][gate]") {
-  encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "s3cret"});
-  REQUIRE(stub.Start().ok());
-  scimtest::KeyCallFault proxy(stub);
-  scim::Config config;
-  config.encryption_url = proxy.base_url();
-  config.encryption_secret = "s3cret";
-  config.group_provisioning = true;
-  TestServer s(config, /*gate=*/true);
+  GatedServer g;
+  auto& stub = g.stub;
+  auto& proxy = g.proxy;
+  auto& s = g.s;
   Admin admin(s.server().port());
   std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
   std::string gid = s.CreateGroup("Team", {a});
@@ -236,14 +251,10 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 TEST_CASE("a slow encryption service delays the group write, not a concurrent user write", "[scim][gate]") {
-  encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "s3cret"});
-  REQUIRE(stub.Start().ok());
-  scimtest::KeyCallFault proxy(stub);
-  scim::Config config;
-  config.encryption_url = proxy.base_url();
-  config.encryption_secret = "s3cret";
-  config.group_provisioning = true;
-  TestServer s(config, /*gate=*/true);
+  GatedServer g;
+  auto& stub = g.stub;
+  auto& proxy = g.proxy;
+  auto& s = g.s;
   std::string a = s.CreateUser("a@example.com");
   const int port = s.server().port();
 
@@ -276,14 +287,10 @@ TEST_CASE("a slow encryption service delays the group write, not a concurrent us
 }
 
 TEST_CASE("writes to one group while its key call is in flight wait their turn", "[scim][gate]") {
-  encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "s3cret"});
-  REQUIRE(stub.Start().ok());
-  scimtest::KeyCallFault proxy(stub);
-  scim::Config config;
-  config.encryption_url = proxy.base_url();
-  config.encryption_secret = "s3cret";
-  config.group_provisioning = true;
-  TestServer s(config, /*gate=*/true);
+  GatedServer g;
+  auto& stub = g.stub;
+  auto& proxy = g.proxy;
+  auto& s = g.s;
   Admin admin(s.server().port());
   const int port = s.server().port();
   std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
