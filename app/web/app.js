@@ -30,7 +30,12 @@ let renderToken = 0;
 async function route() {
   const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/').map(decodeURIComponent);
   const view = routes[parts[0]] || routes.dashboard;
-  for (const a of $$('.sidenav a')) a.classList.toggle('active', a.dataset.nav === parts[0]);
+  for (const a of $$('.sidenav a')) {
+    a.classList.toggle('active', a.dataset.nav === parts[0]);
+    if (a.dataset.nav === parts[0]) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  setMenu(false);
   if (current && current.dispose) current.dispose();
   current = null;
   const main = $('#main');
@@ -81,6 +86,25 @@ function setOnline(ok, why) {
   li.title = ok ? 'The console polls the sandbox every second' : why;
 }
 
+// Below 768 px the side navigation is a menu opened from the top bar.
+function setMenu(open) {
+  const b = $('[data-testid=menu-toggle]');
+  b.setAttribute('aria-expanded', String(open));
+  $('#sidenav').classList.toggle('open', open);
+}
+
+// Tabs and sub-navigation mark their current link with the class "active";
+// assistive technology reads aria-current, kept equal to it here for every view.
+function markCurrentLinks(root) {
+  const sync = () => {
+    for (const a of $$('.tabs a, .subnav a', root)) {
+      if (a.classList.contains('active')) { if (a.getAttribute('aria-current') !== 'page') a.setAttribute('aria-current', 'page'); }
+      else if (a.hasAttribute('aria-current')) a.removeAttribute('aria-current');
+    }
+  };
+  new MutationObserver(sync).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+}
+
 async function start() {
   // Back from the authorization server (/console/signin-callback?code=…):
   // the Sign-in demo takes the query, the address becomes #/signin-demo.
@@ -93,6 +117,9 @@ async function start() {
   }
   $('[data-testid=org-url]').textContent = session.orgUrl || location.origin;
   window.addEventListener('hashchange', route);
+  $('[data-testid=menu-toggle]').onclick = () => setMenu($('[data-testid=menu-toggle]').getAttribute('aria-expanded') !== 'true');
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') setMenu(false); });
+  markCurrentLinks($('#main'));
   await Promise.all([pollTasks(), pollTraffic(), pollLogs()]).catch(() => {});
   await route();
   setInterval(onTick, 1000);

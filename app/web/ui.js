@@ -25,7 +25,69 @@ function flatten(v) {
   return esc(v);
 }
 
-export function setHtml(el, content) { el.innerHTML = flatten(content); }
+export function setHtml(el, content) {
+  el.innerHTML = flatten(content);
+  nameControls(el);
+  labelCells(el);
+}
+
+// Each cell of a table.grid carries its column's heading (data-label), so on a
+// phone a row can be drawn as a card of "heading: value" lines (styles.css).
+// The Traffic list (table.compact) keeps its columns.
+export function labelCells(root) {
+  const own = root.closest ? root.closest('table.grid') : null;
+  const tables = own ? [own] : [...root.querySelectorAll('table.grid')];
+  for (const t of tables) {
+    if (t.classList.contains('compact')) continue;
+    const heads = [...t.querySelectorAll(':scope > thead th')].map((th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const tr of t.querySelectorAll(':scope > tbody > tr')) {
+      [...tr.children].forEach((td, i) => {
+        if (heads[i] && !td.hasAttribute('colspan')) td.dataset.label = heads[i];
+      });
+    }
+  }
+}
+
+// Every control gets an accessible name from the row it sits in. A form row
+// pairs a label (<label> or <div class="label">) with its control, a toggle
+// row a name with a switch; where the markup does not tie them together this
+// does (label for= or aria-labelledby), and a switch is named by what it
+// switches rather than by its "Enabled"/"Disabled" caption.
+let nameSeq = 0;
+const newId = (prefix) => `${prefix}-${++nameSeq}`;
+function named(c) {
+  if (c.hasAttribute('aria-label') || c.hasAttribute('aria-labelledby')) return true;
+  if (c.closest('label')) return true;
+  return Boolean(c.id && c.ownerDocument.querySelector(`label[for="${CSS.escape(c.id)}"]`));
+}
+export function nameControls(root) {
+  for (const sw of root.querySelectorAll('.switch input[type=checkbox]')) sw.setAttribute('role', 'switch');
+  for (const row of root.querySelectorAll('.form-row, .toggle-row')) {
+    const label = row.querySelector(':scope > label, :scope > .label, :scope > .name');
+    if (!label) continue;
+    const controls = [...row.querySelectorAll('input:not([type=hidden]), select, textarea')]
+      .filter((c) => c.matches('.switch input') || !named(c));
+    if (!controls.length) continue;
+    const first = controls[0];
+    if (label.tagName === 'LABEL' && !label.htmlFor && !first.matches('.switch input')) {
+      if (!first.id) first.id = newId('field');
+      label.htmlFor = first.id;
+      controls.shift();
+    }
+    if (!controls.length) continue;
+    if (!label.id) label.id = newId('label');
+    for (const c of controls) if (!c.hasAttribute('aria-labelledby')) c.setAttribute('aria-labelledby', label.id);
+  }
+}
+
+// A switch ({name, label, checked, disabled, testid, state}): a checkbox with
+// role "switch", named by `label` (what it switches), `state` shown beside it.
+export function switchControl({ name = '', label, checked = false, disabled = false, testid = '', state = '' }) {
+  return html`<label class="switch"><input type="checkbox" role="switch" ${name ? html`name="${name}"` : ''} aria-label="${label}"
+    ${checked ? 'checked' : ''} ${disabled ? 'disabled' : ''} ${testid ? html`data-testid="${testid}"` : ''}><span class="track"></span><span
+    data-state aria-hidden="true">${state}</span></label>`;
+}
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -36,6 +98,7 @@ export function toast(message, kind = '') {
   t.dataset.testid = 'toast';
   t.textContent = message;
   const box = document.getElementById('toasts');
+  // A success clears the errors before it: they are about what just worked.
   box.appendChild(t);
   while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => t.remove(), kind === 'bad' ? 7000 : 2500);
@@ -51,8 +114,9 @@ export function modal({ title, body, actions = [], wide = false, testid = 'modal
   const root = document.getElementById('modal-root');
   const back = document.createElement('div');
   back.className = 'modal-back';
-  back.innerHTML = String(html`<div class="modal ${wide ? 'wide' : ''}" role="dialog" aria-modal="true" data-testid="${testid}">
-    <div class="modal-head"><h2>${title}</h2><button class="x" data-close aria-label="Close" data-testid="modal-close">×</button></div>
+  const titleId = newId('modal-title');
+  back.innerHTML = String(html`<div class="modal ${wide ? 'wide' : ''}" role="dialog" aria-modal="true" aria-labelledby="${titleId}" data-testid="${testid}">
+    <div class="modal-head"><h2 id="${titleId}">${title}</h2><button class="x" data-close aria-label="Close" data-testid="modal-close">×</button></div>
     <div class="modal-body">${body}</div>
     <div class="modal-foot"></div></div>`);
   const foot = back.querySelector('.modal-foot');
@@ -66,7 +130,16 @@ export function modal({ title, body, actions = [], wide = false, testid = 'modal
     back.remove();
     document.removeEventListener('keydown', onKey);
   };
-  const onKey = (ev) => { if (ev.key === 'Escape') close(); };
+  // Escape closes; Enter in a field presses the dialog's main button (the
+  // primary one, else the last), as a form's submit would.
+  const onKey = (ev) => {
+    if (ev.key === 'Escape') close();
+    if (ev.key !== 'Enter' || ev.isComposing || !m.contains(ev.target)) return;
+    if (!ev.target.matches('input:not([type=checkbox]):not([type=radio]):not([type=button]), select')) return;
+    const buttons = [...foot.querySelectorAll('button')];
+    const main = buttons.find((b) => /\bprimary\b|\bdanger\b|\bsp\b/.test(b.className)) || buttons[buttons.length - 1];
+    if (main && !main.disabled) { ev.preventDefault(); main.click(); }
+  };
   document.addEventListener('keydown', onKey);
   back.querySelector('[data-close]').onclick = close;
   for (const a of actions) {
@@ -90,6 +163,7 @@ export function modal({ title, body, actions = [], wide = false, testid = 'modal
   }
   if (!actions.length) foot.remove();
   root.appendChild(back);
+  nameControls(m);
   if (onMount) onMount(m, close);
   const first = m.querySelector('input, select, textarea');
   if (first) first.focus();

@@ -1,141 +1,174 @@
 // Traffic: every SCIM request the mock Okta sent and the answer it got, live,
 // with the Okta action (job) behind it; filter by user or group; HAR export.
+// Laid out like a browser's Network panel: a compact list (up/down moves
+// through it), a split the user can drag, and the selected exchange's detail.
 import { session } from './api.js';
 import { store, trafficSubject, loadDirectory } from './store.js';
-import { $, $$, html, setHtml, download, fmtClock, fmtTime, pretty, userDisplay, toast } from './ui.js';
+import { $, $$, html, setHtml, download, userDisplay, toast, copyText } from './ui.js';
 import { kindLabel } from './views-okta.js';
+import { STATUS_TEXT, trafficRow, detailHtml, curlCommand } from './traffic-detail.js';
 
-const STATUS_TEXT = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
-  405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error',
-  501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
+const SPLIT_KEY = 'okta-sandbox.traffic.split';
+const SPLIT_MIN = 25;
+const SPLIT_MAX = 80;
 
-// The target with its query decoded, as a person reads it (the detail keeps the raw URL).
-function readablePath(target) {
-  try { return decodeURIComponent(target.replace(/\+/g, ' ')); } catch { return target; }
-}
-
-export async function traffic(main) {
-  let selected = null;
-  let subject = '';  // "user:<id>" | "group:<id>" | ""
-  let q = '';
-  let errorsOnly = false;
-  setHtml(main, html`
+function pageHtml(split) {
+  return html`
     <div class="page-head"><div class="grow"><h1>Traffic</h1>
       <p>Every SCIM request the mock Okta sent to the connector base URL, and the response. Updates every second.</p></div>
       <button class="btn" data-testid="traffic-export-har">Export HAR</button></div>
     <div class="toolbar">
-      <select data-testid="traffic-subject" style="max-width:280px"><option value="">All users and groups</option></select>
-      <input type="search" placeholder="Search path, body, header…" data-testid="traffic-search" style="max-width:260px">
+      <select data-testid="traffic-subject" aria-label="Show the traffic of" style="max-width:280px"><option value="">All users and groups</option></select>
+      <input type="search" placeholder="Search path, body, header…" aria-label="Search the traffic" data-testid="traffic-search" style="max-width:260px">
       <label class="inline small"><input type="checkbox" data-testid="traffic-errors"> Errors only</label>
-      <span class="grow"></span><span class="muted small" data-testid="traffic-shown"></span></div>
-    <div class="traffic">
-      <div class="table-wrap"><table class="grid" data-testid="traffic-table">
-        <colgroup><col style="width:38px"><col style="width:72px"><col style="width:74px"><col><col style="width:64px"><col style="width:160px"></colgroup>
-        <thead><tr><th>#</th><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Okta action</th></tr></thead>
+      <span class="grow"></span><span class="muted small" data-testid="traffic-shown" aria-live="polite"></span></div>
+    <div class="traffic" data-testid="traffic-split" style="--split:${split}%">
+      <div class="table-wrap traffic-list" tabindex="0" data-testid="traffic-list"
+          aria-label="Requests, newest first: up and down arrows move through them">
+        <table class="grid compact" data-testid="traffic-table">
+        <colgroup><col class="c-n" style="width:44px"><col class="c-time" style="width:70px"><col class="c-method" style="width:68px"><col class="c-path"><col
+          class="c-status" style="width:58px"><col class="c-ms" style="width:44px"><col class="c-action" style="width:24%"></colgroup>
+        <thead><tr><th>#</th><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th title="Duration in milliseconds">ms</th><th>Okta action</th></tr></thead>
         <tbody></tbody></table></div>
-      <div class="detail" data-testid="traffic-detail"><p class="muted">Click a request to see its headers and bodies.</p></div>
-    </div>`);
+      <div class="splitter" role="separator" aria-orientation="vertical" aria-label="Resize the request list" tabindex="0"
+        aria-valuemin="${SPLIT_MIN}" aria-valuemax="${SPLIT_MAX}" aria-valuenow="${split}" data-testid="traffic-splitter"></div>
+      <div class="detail" data-testid="traffic-detail" tabindex="0" aria-label="Request detail"><p class="muted">Click a request to see its headers and bodies.</p></div>
+    </div>`;
+}
 
+function savedSplit() {
+  const v = Number(localStorage.getItem(SPLIT_KEY));
+  return v >= SPLIT_MIN && v <= SPLIT_MAX ? v : 58;
+}
+
+// The separator between list and detail: dragged with the pointer or moved with left/right.
+function setupSplitter(main) {
+  const box = $('.traffic', main);
+  const bar = $('.splitter', main);
+  const set = (pct, save) => {
+    const v = Math.round(Math.min(SPLIT_MAX, Math.max(SPLIT_MIN, pct)));
+    box.style.setProperty('--split', `${v}%`);
+    bar.setAttribute('aria-valuenow', String(v));
+    if (save) localStorage.setItem(SPLIT_KEY, String(v));
+  };
+  bar.onpointerdown = (e) => {
+    e.preventDefault();
+    bar.setPointerCapture(e.pointerId);
+    const move = (ev) => { const r = box.getBoundingClientRect(); set(((ev.clientX - r.left) / r.width) * 100, false); };
+    bar.onpointermove = move;
+    bar.onpointerup = (ev) => { move(ev); bar.onpointermove = null; set(Number(bar.getAttribute('aria-valuenow')), true); };
+  };
+  bar.onkeydown = (e) => {
+    const step = { ArrowLeft: -2, ArrowRight: 2 }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    set(Number(bar.getAttribute('aria-valuenow')) + step, true);
+  };
+}
+
+// Which records the filters let through, each with its number in the console's
+// list: 1 is the oldest request since the sandbox started or was reset (the
+// server's seq keeps counting across resets, so it is not shown).
+function filterRecords({ subject, q, errorsOnly, dir }) {
+  const lq = q.toLowerCase();
+  const out = [];
+  store.traffic.forEach((r, i) => {
+    const st = r.response ? r.response.status : 0;
+    if (errorsOnly && st >= 200 && st < 400) return;
+    if (lq && !JSON.stringify(r).toLowerCase().includes(lq)) return;
+    if (matchesSubject(r, subject, dir)) out.push({ r, n: i + 1 });
+  });
+  return out;
+}
+
+function matchesSubject(rec, subject, dir) {
+  if (!subject) return true;
+  const [type, id] = subject.split(':');
+  const s = trafficSubject(rec);
+  if (s.job) {
+    if (type === 'user' && s.job.users.some((u) => u.id === id)) return true;
+    if (type === 'group' && s.job.groups.some((g) => g.id === id)) return true;
+  }
+  // Otherwise look for the user's login/email/Okta id (externalId) or the group's name in the exchange.
+  let tokens = [id];
+  if (type === 'user') {
+    const u = dir.users.find((x) => x.id === id);
+    if (u) tokens.push(u.profile.login, u.profile.email);
+  } else {
+    const g = dir.groups.find((x) => x.id === id);
+    if (g) tokens.push(g.profile.name);
+  }
+  tokens = tokens.filter(Boolean).map((t) => t.toLowerCase());
+  const hay = `${rec.request.target}\n${rec.request.body || ''}\n${(rec.response && rec.response.body) || ''}`.toLowerCase();
+  return tokens.some((t) => hay.includes(t) || hay.includes(JSON.stringify(t).slice(1, -1)));
+}
+
+export async function traffic(main) {
+  const f = { subject: '', q: '', errorsOnly: false, dir: { users: [], groups: [] } };
+  let selected = null;   // the selected record's seq
+  let shown = [];        // [{r, n}] as listed, newest first
+  setHtml(main, pageHtml(savedSplit()));
+  setupSplitter(main);
   const sel = $('[data-testid=traffic-subject]', main);
-  let dir = { users: [], groups: [] };
+  const list = $('[data-testid=traffic-list]', main);
   async function loadSubjects() {
-    dir = await loadDirectory();
+    f.dir = await loadDirectory();
     const cur = sel.value;
     setHtml(sel, html`<option value="">All users and groups</option>
-      <optgroup label="People">${dir.users.map((u) => html`<option value="user:${u.id}">${userDisplay(u)} (${u.profile.login})</option>`)}</optgroup>
-      <optgroup label="Groups">${dir.groups.map((g) => html`<option value="group:${g.id}">${g.profile.name}</option>`)}</optgroup>`);
+      <optgroup label="People">${f.dir.users.map((u) => html`<option value="user:${u.id}">${userDisplay(u)} (${u.profile.login})</option>`)}</optgroup>
+      <optgroup label="Groups">${f.dir.groups.map((g) => html`<option value="group:${g.id}">${g.profile.name}</option>`)}</optgroup>`);
     sel.value = cur;
-  }
-
-  function matchesSubject(rec) {
-    if (!subject) return true;
-    const [type, id] = subject.split(':');
-    const s = trafficSubject(rec);
-    if (s.job) {
-      if (type === 'user' && s.job.users.some((u) => u.id === id)) return true;
-      if (type === 'group' && s.job.groups.some((g) => g.id === id)) return true;
-    }
-    // Otherwise look for the user's login/email/Okta id (externalId) or the group's name in the exchange.
-    let tokens = [id];
-    if (type === 'user') {
-      const u = dir.users.find((x) => x.id === id);
-      if (u) tokens.push(u.profile.login, u.profile.email);
-    } else {
-      const g = dir.groups.find((x) => x.id === id);
-      if (g) tokens.push(g.profile.name);
-    }
-    tokens = tokens.filter(Boolean).map((t) => t.toLowerCase());
-    const hay = `${rec.request.target}\n${rec.request.body || ''}\n${(rec.response && rec.response.body) || ''}`.toLowerCase();
-    return tokens.some((t) => hay.includes(t) || hay.includes(JSON.stringify(t).slice(1, -1)));
-  }
-  function visible() {
-    const lq = q.toLowerCase();
-    return store.traffic.filter((r) => {
-      const st = r.response ? r.response.status : 0;
-      if (errorsOnly && st >= 200 && st < 400) return false;
-      if (lq && !JSON.stringify(r).toLowerCase().includes(lq)) return false;
-      return matchesSubject(r);
-    });
   }
 
   let lastSig = '';
   function draw(force) {
-    const rows = visible();
-    const sig = `${store.traffic.length}|${store.logs.length}|${rows.length}|${selected}`;
+    const rows = filterRecords(f);
+    const sig = `${store.traffic.length}|${store.traffic[0] ? store.traffic[0].seq : 0}|${store.logs.length}|${rows.length}|${selected}`;
     if (!force && sig === lastSig) return;
     lastSig = sig;
     $('[data-testid=traffic-shown]', main).textContent = `${rows.length} of ${store.traffic.length} requests`;
-    const shown = rows.slice(-1000).reverse();
-    setHtml($('tbody', main), shown.length ? shown.map((r) => {
-      const st = r.response ? r.response.status : 0;
-      const s = trafficSubject(r);
-      return html`<tr class="clickable ${r.seq === selected ? 'selected' : ''}" data-testid="traffic-row" data-seq="${r.seq}"
-          data-method="${r.request.method}" data-status="${st}" data-kind="${s.kind}">
-        <td class="muted small">${r.seq}</td><td class="nowrap small" title="${r.startedAt} · ${r.durationMs} ms">${fmtClock(r.startedAt).slice(0, 8)}</td>
-        <td><span class="method m-${r.request.method}">${r.request.method}</span></td>
-        <td class="path" data-testid="traffic-path" title="${r.request.target}">${readablePath(r.request.target)}</td>
-        <td><span class="st-${String(st)[0]}" data-testid="traffic-status">${st || 'ERR'}</span></td>
-        <td class="action-tag"><div>${kindLabel(s.kind)}${s.who ? html` · <b>${s.who}</b>` : ''}</div>
-          <div class="kind">${s.step}</div></td></tr>`;
-    }) : html`<tr><td colspan="6" class="empty" data-testid="traffic-empty">No SCIM traffic yet. Test the connector, assign a user or push a group.</td></tr>`);
-    for (const tr of $$('tr[data-seq]', main)) tr.onclick = () => { selected = Number(tr.dataset.seq); drawDetail(); draw(true); };
+    shown = rows.slice(-1000).reverse();
+    setHtml($('tbody', main), shown.length ? shown.map(({ r, n }) => trafficRow(r, n, trafficSubject(r), r.seq === selected))
+      : html`<tr><td colspan="7" class="empty" data-testid="traffic-empty">No SCIM traffic yet. Test the connector, assign a user or push a group.</td></tr>`);
+    for (const tr of $$('tr[data-seq]', main)) {
+      tr.onclick = () => { select(Number(tr.dataset.seq)); list.focus({ preventScroll: true }); };
+    }
   }
 
-  function headersBlock(hs) {
-    return html`<div class="kv">${(hs || []).map((h) => html`<span class="k">${h.name}:</span><span class="v">${
-      /^authorization$/i.test(h.name) ? h.value : h.value}</span>`)}</div>`;
+  function select(seq) {
+    selected = seq;
+    drawDetail();
+    draw(true);
+    const tr = $(`tr[data-seq="${seq}"]`, main);
+    if (tr) tr.scrollIntoView({ block: 'nearest' });
   }
+
   function drawDetail() {
     const r = store.traffic.find((x) => x.seq === selected);
     const el = $('[data-testid=traffic-detail]', main);
     if (!r) { setHtml(el, html`<p class="muted">Click a request to see its headers and bodies.</p>`); return; }
-    const s = trafficSubject(r);
-    const st = r.response ? r.response.status : 0;
-    setHtml(el, html`
-      <h3>${kindLabel(s.kind)}${s.who ? ` · ${s.who}` : ''}</h3>
-      <div class="small muted">step: ${s.step}${r.jobId ? html` · job <span class="mono">${r.jobId}</span>` : ''} · ${fmtTime(r.startedAt)} · ${r.durationMs} ms</div>
-      ${s.job && s.job.display ? html`<div class="small">System Log: ${s.job.display}</div>` : ''}
-      <h3>Request</h3>
-      <div class="mono" data-testid="traffic-detail-request-line"><b class="method m-${r.request.method}">${r.request.method}</b> ${r.request.url}</div>
-      ${headersBlock(r.request.headers)}
-      ${r.request.body ? html`<pre class="body" data-testid="traffic-detail-request-body">${pretty(r.request.body)}</pre>` : html`<p class="muted small">No body.</p>`}
-      <h3>Response</h3>
-      ${r.response ? html`<div class="mono" data-testid="traffic-detail-status"><span class="st-${String(st)[0]}">${st} ${STATUS_TEXT[st] || ''}</span></div>
-        ${headersBlock(r.response.headers)}
-        ${r.response.body ? html`<pre class="body" data-testid="traffic-detail-response-body">${pretty(r.response.body)}</pre>` : html`<p class="muted small">No body.</p>`}`
-        : html`<div class="callout bad">No response: ${r.error || 'connection failed'}</div>`}`);
+    setHtml(el, detailHtml(r, trafficSubject(r)));
+    $('[data-testid=traffic-copy-curl]', el).onclick = () => copyText(curlCommand(r));
+    $('[data-testid=traffic-copy-body]', el).onclick = () => copyText(r.request.body || '');
+    $('[data-testid=traffic-copy-response]', el).onclick = () => copyText((r.response && r.response.body) || '');
   }
 
-  sel.onchange = () => { subject = sel.value; draw(true); };
-  $('[data-testid=traffic-search]', main).oninput = (e) => { q = e.target.value.trim(); draw(true); };
-  $('[data-testid=traffic-errors]', main).onchange = (e) => { errorsOnly = e.target.checked; draw(true); };
+  // Up/down (and Home/End) move the selection through the list as shown.
+  list.onkeydown = (e) => {
+    if (!shown.length) return;
+    const at = shown.findIndex((x) => x.r.seq === selected);
+    const to = { ArrowDown: at + 1, ArrowUp: at < 0 ? 0 : at - 1, Home: 0, End: shown.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    select(shown[Math.min(shown.length - 1, Math.max(0, to))].r.seq);
+  };
+  sel.onchange = () => { f.subject = sel.value; draw(true); };
+  $('[data-testid=traffic-search]', main).oninput = (e) => { f.q = e.target.value.trim(); draw(true); };
+  $('[data-testid=traffic-errors]', main).onchange = (e) => { f.errorsOnly = e.target.checked; draw(true); };
   $('[data-testid=traffic-export-har]', main).onclick = () => {
-    const rows = visible();
-    const har = toHar(rows);
+    const rows = filterRecords(f).map((x) => x.r);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    download(`okta-sandbox-traffic-${stamp}.har`, JSON.stringify(har, null, 2));
+    download(`okta-sandbox-traffic-${stamp}.har`, JSON.stringify(toHar(rows), null, 2));
     toast(`Exported ${rows.length} requests as HAR`, 'ok');
   };
   await loadSubjects().catch(() => {});
