@@ -33,7 +33,9 @@ int ListChecks() {
 
 // Messages beside the report: on stdout with the text lines, on stderr when
 // stdout carries the JSON.
-void Note(bool json, const std::string& line) { std::fprintf(json ? stderr : stdout, "%s\n", line.c_str()); }
+void Note(const CheckCommandOptions& o, const std::string& line) {
+  if (!o.quiet) std::fprintf(o.json ? stderr : stdout, "%s\n", line.c_str());
+}
 
 }  // namespace
 
@@ -112,7 +114,7 @@ int RunCheck(const CheckCommandOptions& o) {
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
 
   std::string profiles = c.profiles.size() == 2 ? "aiw_put and oin_patch" : c.profiles[0];
-  Note(o.json, "Checking " + c.base_url + " as Okta would (client profile " + profiles + ", groups " +
+  Note(o, "Checking " + c.base_url + " as Okta would (client profile " + profiles + ", groups " +
                    (c.groups ? "on" : "off") + ") …");
   std::fflush(stdout);
   okta::check::CheckReport report = okta::check::RunChecks(c);
@@ -140,7 +142,7 @@ int RunCheck(const CheckCommandOptions& o) {
       if (code == 0) code = 2;
       return;
     }
-    Note(o.json, what + ": " + path);
+    Note(o, what + ": " + path);
   };
   write(o.junit_path, "JUnit report", okta::check::JunitXml(report, render));
   write(o.html_path, "HTML report", okta::check::HtmlReport(report, render));

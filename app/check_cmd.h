@@ -20,6 +20,7 @@ struct CheckCommandOptions {
   bool json = false;                            // the report as JSON on stdout instead of the text lines
   bool show_secrets = false;                    // keep the Authorization value and the token in every output
   bool list = false;                            // print the checks and exit
+  bool quiet = false;                           // --quiet: no "Checking …" line, no report-file notes
 };
 
 // Declares `check` and its options on `app`; returns the subcommand.

@@ -1,323 +1,34 @@
 // okta-sandbox: one binary, three services (mock Okta, SCIM server,
-// encryption stub). This file parses the command line and runs each service
-// alone; `up` runs the three together through app/sandbox.h, `scenario`,
-// `traffic` and `replay` are in app/scenario_cmd.h, `check` in app/check_cmd.h.
+// encryption stub). This file declares the command line and dispatches: the
+// service commands (`up`, `okta`, `scim-server`, `encryption`) are in
+// app/service_cmds.h, `scenario`, `traffic` and `replay` in
+// app/scenario_cmd.h, `check` in app/check_cmd.h.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
-#include <cstdio>
-#include <filesystem>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
-#include <fstream>
+
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/check_cmd.h"
-#include "app/console_assets.h"
-#include "app/sandbox.h"
+#include "app/data_folder.h"
 #include "app/scenario_cmd.h"
-#include "core/http.h"
-#include "core/json_util.h"
+#include "app/service_cmds.h"
 #include "core/log.h"
-#include "core/secret.h"
-#include "encryption_stub/encryption_stub.h"
-#include "mock_okta/mock_okta.h"
-#include "scim_server/scim_server.h"
-#include "scim_server/seed_store.h"
 
 namespace {
 
-// The web console, embedded at build time, served by the mock Okta at "/".
-std::optional<okta::ConsoleAsset> ConsoleAssetFor(const std::string& path) {
-  auto a = console::LookupConsoleAsset(path);
-  if (!a) return std::nullopt;
-  return okta::ConsoleAsset{std::string(a->bytes), std::string(a->content_type)};
-}
-
-// Storage options shared by every service command.
-struct StorageOptions {
-  std::string data_dir = "data";
-  bool in_memory = false;
-
-  // The database path for `file` in the data folder (creating the folder), or ":memory:".
-  // The folder is the user's alone (0700) and so is the file (0600), also
-  // when they were made by an older version with looser modes.
-  std::string PathFor(const std::string& file) const {
-    if (in_memory) return ":memory:";
-    MakePrivateDir(data_dir);
-    auto path = std::filesystem::path(data_dir) / file;
-    LockOrExit(path);
-    MakePrivateFile(path);
-    return path.string();
-  }
-  // One process per database file: an exclusive flock on "<file>.lock", held
-  // until the process ends (the kernel drops it even after a crash). A second
-  // process on the same data folder stops here with a clear message instead
-  // of sharing the SQLite files.
-  static void LockOrExit(const std::filesystem::path& db) {
-    std::string lock = db.string() + ".lock";
-    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return;  // a read-only folder: SQLite will say what is wrong
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      char pid[32] = {0};
-      ssize_t n = ::pread(fd, pid, sizeof(pid) - 1, 0);
-      std::string who = n > 0 ? std::string(pid, static_cast<size_t>(n)) : std::string("?");
-      while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
-      std::fprintf(stderr,
-                   "error: %s is in use by another okta-sandbox (pid %s). Stop it, or use another --data-dir "
-                   "(or --in-memory).\n",
-                   db.string().c_str(), who.c_str());
-      std::exit(1);
-    }
-    std::string me = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) == 0) (void)::pwrite(fd, me.data(), me.size(), 0);
-    // fd stays open (and locked) for the life of the process.
-  }
-  static void MakePrivateDir(const std::string& dir) {
-    namespace fs = std::filesystem;
-    fs::create_directories(dir);
-    std::error_code ec;
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  }
-  static void MakePrivateFile(const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      fs::path p = path.string() + suffix;
-      if (fs::exists(p, ec)) fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    }
-  }
-};
-
-// A service bound beyond loopback is reachable from the network: say what
-// that exposes (the tool has no accounts; its tokens are the only guard).
-void WarnIfExposed(const std::string& bind, const std::string& what) {
-  bool loopback = bind == "localhost" || bind == "::1" || bind == "[::1]" || bind.rfind("127.", 0) == 0;
-  if (loopback) return;
-  std::fprintf(stderr,
-               "warning: --bind %s makes %s reachable from other machines on the network, not only from this "
-               "one. This is a sandbox: bind to 127.0.0.1 unless you mean it.\n",
-               bind.c_str(), what.c_str());
-}
-
-// The mock Okta's API token: the given one, else the one kept in the data
-// folder, else a new one (kept there) -- so scripts and SDK configs keep working
-// across restarts. In memory: empty, and the mock makes a fresh one.
-std::string OktaTokenFor(const std::string& given, const StorageOptions& storage) {
-  if (!given.empty() || storage.in_memory) return given;
-  StorageOptions::MakePrivateDir(storage.data_dir);
-  auto path = std::filesystem::path(storage.data_dir) / "okta-api-token";
-  StorageOptions::MakePrivateFile(path);
-  std::string token;
-  if (std::ifstream in(path); in) std::getline(in, token);
-  if (token.empty()) {
-    token = core::RandomToken(30);
-    std::ofstream(path) << token << "\n";
-  }
-  return token;
-}
-
-void AddStorageOptions(CLI::App* cmd, StorageOptions& opts) {
-  auto* dir = cmd->add_option("--data-dir", opts.data_dir, "Folder for the SQLite files")->capture_default_str();
-  auto* mem = cmd->add_flag("--in-memory", opts.in_memory, "Keep everything in memory; nothing survives a restart");
-  dir->excludes(mem);
-}
-
-// Blocks SIGINT/SIGTERM in every thread (call before starting any), then
-// waits for one of them in the calling thread.
-sigset_t BlockStopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-int WaitForStopSignal(const sigset_t& set) {
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
-
-struct ScimOptions {
-  std::string bind = "127.0.0.1";
-  int port = 7020;
-  std::string token;
-  std::string base_url;
-  size_t max_body_bytes = 1 << 20;
-  bool groups_open = false;
-  std::string encryption_url;
-  std::string encryption_secret;
-  bool group_provisioning = false;
-  std::string group_patch_response = "resource";
-};
-
-int RunScimServer(const ScimOptions& o, const StorageOptions& storage) {
-  scim::Config config;
-  config.bind = o.bind;
-  config.port = o.port;
-  config.token = o.token;
-  config.base_url = o.base_url;
-  config.max_body_bytes = o.max_body_bytes;
-  config.groups_need_encryption = !o.groups_open;
-  config.encryption_url = o.encryption_url;
-  config.encryption_secret = o.encryption_secret;
-  config.group_provisioning = o.group_provisioning;
-  config.group_patch_no_content = o.group_patch_response == "no-content";
-  config.db_path = storage.PathFor("scim.db");
-  WarnIfExposed(o.bind, "the SCIM server (its users and groups, and its admin API, which has no token)");
-  sigset_t signals = BlockStopSignals();
-  scim::ScimServer server(config);
-  auto port = server.Start();
-  if (!port.ok()) {
-    spdlog::error("SCIM server did not start: {}", port.error().detail);
-    return 1;
-  }
-  std::printf("okta-sandbox SCIM server listening on %s:%d\n", o.bind.c_str(), *port);
-  std::printf("\n  Paste these into Okta (Provisioning > Integration):\n");
-  std::printf("    SCIM connector base URL : %s\n", server.base_url().c_str());
-  std::printf("    Authentication Mode     : HTTP Header\n");
-  std::printf("    Bearer (secret token)   : %s\n", server.token().c_str());
-  std::printf("\n  Store: %s\n  Press Ctrl+C to stop.\n", config.db_path.c_str());
-  std::fflush(stdout);
-  int sig = WaitForStopSignal(signals);
-  spdlog::info("signal {} received, stopping", sig);
-  server.Stop();
-  std::printf("SCIM server stopped.\n");
-  return 0;
-}
-
-struct EncryptionOptions {
-  std::string bind = "127.0.0.1";
-  int port = 7030;
-  std::string secret;
-};
-
-int RunEncryption(const EncryptionOptions& o, const StorageOptions& storage) {
-  WarnIfExposed(o.bind, "the encryption service");
-  encryption::Config config;
-  config.bind = o.bind;
-  config.port = o.port;
-  config.secret = o.secret;
-  config.db_path = storage.PathFor("keys.db");
-  sigset_t signals = BlockStopSignals();
-  encryption::EncryptionStub stub(config);
-  auto port = stub.Start();
-  if (!port.ok()) {
-    spdlog::error("encryption service did not start: {}", port.error().detail);
-    return 1;
-  }
-  std::printf("okta-sandbox encryption service listening on %s:%d\n", o.bind.c_str(), *port);
-  std::printf("  URL    : %s\n  Secret : %s\n  Store  : %s\n  Press Ctrl+C to stop.\n", stub.base_url().c_str(),
-              stub.secret().c_str(), config.db_path.c_str());
-  std::fflush(stdout);
-  WaitForStopSignal(signals);
-  stub.Stop();
-  std::printf("Encryption service stopped.\n");
-  return 0;
-}
-
-struct FaultOptions {
-  std::string url = "http://127.0.0.1:7030";
-  std::string secret;
-  std::string data_dir = "data";  // where a running `up` wrote encryption-secret
-  bool down = false;
-  bool up = false;
-  int delay_ms = -1;
-  int fail_status = -1;
-};
-
-// Reads, changes and writes the fault switches of a running encryption service.
-int RunFaults(FaultOptions o) {
-  if (o.secret.empty()) {
-    auto path = std::filesystem::path(o.data_dir) / "encryption-secret";
-    if (std::ifstream in(path); in) std::getline(in, o.secret);
-    if (o.secret.empty()) {
-      std::fprintf(stderr, "no secret: give --secret, or --data-dir of a running `okta-sandbox up` (%s not found)\n",
-                   path.c_str());
-      return 2;
-    }
-  }
-  auto url = core::ParseUrl(o.url);
-  if (!url.ok()) {
-    std::fprintf(stderr, "%s\n", url.error().detail.c_str());
-    return 2;
-  }
-  auto client = core::MakeClient(url->Origin(), 5, 10);
-  httplib::Headers auth = {{"Authorization", "Bearer " + o.secret}};
-  auto current = client->Get((url->path + "/v1/admin/faults").c_str(), auth);
-  if (!current || current->status != 200) {
-    std::fprintf(stderr, "cannot read the faults at %s: %s\n", o.url.c_str(),
-                 current ? current->body.c_str() : httplib::to_string(current.error()).c_str());
-    return 1;
-  }
-  auto faults = core::ParseJson(current->body);
-  if (!faults.ok()) return 1;
-  core::Json f = *faults;
-  bool change = o.down || o.up || o.delay_ms >= 0 || o.fail_status >= 0;
-  if (o.down) f["down"] = true;
-  if (o.up) f["down"] = false;
-  if (o.delay_ms >= 0) f["delayMs"] = o.delay_ms;
-  if (o.fail_status >= 0) f["failStatus"] = o.fail_status;
-  if (change) {
-    auto put = client->Put((url->path + "/v1/admin/faults").c_str(), auth, core::DumpCompact(f), "application/json");
-    if (!put || put->status != 200) {
-      std::fprintf(stderr, "cannot set the faults: %s\n", put ? put->body.c_str() : httplib::to_string(put.error()).c_str());
-      return 1;
-    }
-    f = *core::ParseJson(put->body);
-  }
-  std::printf("%s\n", f.dump(2).c_str());
-  return 0;
-}
-
-struct OktaOptions {
-  std::string bind = "127.0.0.1";
-  int port = 7010;
-  std::string api_token;
-  int provisioning_workers = 8;
-};
-
-int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
-  WarnIfExposed(o.bind, "the mock Okta and its web console");
-  okta::Config config;
-  config.bind = o.bind;
-  config.port = o.port;
-  config.api_token = OktaTokenFor(o.api_token, storage);
-  config.db_path = storage.PathFor("okta.db");
-  config.provisioning_workers = o.provisioning_workers;
-  config.console_assets = ConsoleAssetFor;
-  sigset_t signals = BlockStopSignals();
-  okta::MockOkta mock(config);
-  auto port = mock.Start();
-  if (!port.ok()) {
-    spdlog::error("mock Okta did not start: {}", port.error().detail);
-    return 1;
-  }
-  std::printf("okta-sandbox mock Okta listening on %s:%d\n", o.bind.c_str(), *port);
-  std::printf("  Okta org URL : %s\n  API token    : SSWS %s\n  Store        : %s\n  Press Ctrl+C to stop.\n",
-              mock.base_url().c_str(), mock.api_token().c_str(), config.db_path.c_str());
-  std::fflush(stdout);
-  WaitForStopSignal(signals);
-  mock.Stop();
-  std::printf("Mock Okta stopped.\n");
-  return 0;
-}
-
-struct UpOptions {
-  std::string bind = "127.0.0.1";
-  int okta_port = 7010;
-  int scim_port = 7020;
-  int encryption_port = 7030;
-  std::string scim_token;
-  std::string okta_token;
-  std::string group_patch_response = "resource";
-  int provisioning_workers = 8;
-};
+using app::AddStorageOptions;
+using app::StorageOptions;
+using service_cmd::EncryptionOptions;
+using service_cmd::FaultOptions;
+using service_cmd::OktaOptions;
+using service_cmd::ScimOptions;
+using service_cmd::SeedOptions;
+using service_cmd::UpOptions;
 
 CLI::Option* AddGroupPatchResponseOption(CLI::App* cmd, std::string& value) {
   return cmd
@@ -338,89 +49,6 @@ CLI::Option* AddProvisioningWorkersOption(CLI::App* cmd, int& value) {
       ->capture_default_str();
 }
 
-void PrintUp(const app::Sandbox& sandbox, const StorageOptions& storage) {
-  std::printf("okta-sandbox is up.\n\n");
-  std::printf("  Mock Okta (the identity provider)\n");
-  std::printf("    Console (web)         : %s/\n", sandbox.okta_url().c_str());
-  std::printf("    Org URL               : %s\n", sandbox.okta_url().c_str());
-  std::printf("    Management API token  : SSWS %s\n", sandbox.okta_token().c_str());
-  std::printf("    OIDC issuer (default) : %s/oauth2/default  (org server: %s)\n\n", sandbox.okta_url().c_str(),
-              sandbox.okta_url().c_str());
-  std::printf("  SCIM server (the service provider) - paste into Okta's Provisioning > Integration\n");
-  std::printf("    SCIM connector base URL : %s\n", sandbox.scim_base_url().c_str());
-  std::printf("    Bearer (secret token)   : %s\n", sandbox.scim_token().c_str());
-  std::printf("    Admin panel API         : %s/status\n\n", sandbox.scim_admin_url().c_str());
-  std::printf("  Encryption service (needed for group provisioning)\n");
-  std::printf("    URL                     : %s  (status: Active)\n", sandbox.encryption_url().c_str());
-  std::printf("    Admin secret            : %s\n", sandbox.encryption_secret().c_str());
-  if (!storage.in_memory) {
-    // For scripts: `okta-sandbox encryption faults --data-dir DIR` reads it from here.
-    auto path = std::filesystem::path(storage.data_dir) / "encryption-secret";
-    std::ofstream(path) << sandbox.encryption_secret() << "\n";
-    StorageOptions::MakePrivateFile(path);
-    std::printf("                              (also in %s, for `okta-sandbox encryption faults`)\n", path.c_str());
-  }
-  std::printf("\n");
-  std::printf("  Data: %s   Press Ctrl+C to stop.\n", storage.in_memory ? "in memory" : storage.data_dir.c_str());
-  std::fflush(stdout);
-}
-
-// All three services, wired so the setup guide works at once (app/sandbox.h):
-// the SCIM server uses the encryption service with group provisioning on,
-// and the mock Okta has the NordPass-style app pointing at the SCIM server.
-int RunUp(const UpOptions& o, const StorageOptions& storage) {
-  WarnIfExposed(o.bind, "the mock Okta and its web console, the SCIM server with its admin API (no token) and the "
-                        "encryption service");
-  sigset_t signals = BlockStopSignals();
-  app::SandboxConfig config;
-  config.bind = o.bind;
-  config.okta_port = o.okta_port;
-  config.scim_port = o.scim_port;
-  config.encryption_port = o.encryption_port;
-  config.keys_db = storage.PathFor("keys.db");
-  config.scim_db = storage.PathFor("scim.db");
-  config.okta_db = storage.PathFor("okta.db");
-  config.scim_token = o.scim_token;
-  config.okta_token = OktaTokenFor(o.okta_token, storage);
-  config.group_patch_no_content = o.group_patch_response == "no-content";
-  config.provisioning_workers = o.provisioning_workers;
-  config.console_assets = ConsoleAssetFor;
-  app::Sandbox sandbox(config);
-  if (auto st = sandbox.Start(); !st.ok()) {
-    spdlog::error("{}", st.error().detail);
-    return 1;
-  }
-  PrintUp(sandbox, storage);
-  int sig = WaitForStopSignal(signals);
-  spdlog::info("signal {} received, stopping", sig);
-  sandbox.Stop();
-  std::printf("okta-sandbox stopped.\n");
-  return 0;
-}
-
-// ------------------------------------------------------------ command line
-
-struct SeedOptions {
-  int64_t users = 1000, groups = 10, members = 100;
-  uint64_t seed = 1;
-};
-
-int RunSeed(const SeedOptions& o, const StorageOptions& storage) {
-  if (storage.in_memory) {
-    std::fprintf(stderr, "seed writes to the data folder; --in-memory makes no sense here\n");
-    return 2;
-  }
-  std::string path = storage.PathFor("scim.db");
-  auto st = scim::SeedStore(path, o.users, o.groups, o.members, o.seed);
-  if (!st.ok()) {
-    std::fprintf(stderr, "seed failed: %s\n", st.error().detail.c_str());
-    return 1;
-  }
-  std::printf("Seeded %s with %lld users and %lld groups.\n", path.c_str(), static_cast<long long>(o.users),
-              static_cast<long long>(o.groups));
-  return 0;
-}
-
 // Every command's options, bound to CLI11 by the Add…Command functions below.
 struct Cli {
   std::string log_level = "info";
@@ -434,8 +62,9 @@ struct Cli {
   StorageOptions okta_storage;
   UpOptions up;
   StorageOptions up_storage;
+  bool quiet = false;  // --quiet: errors and the output asked for, nothing else
   scenario_cmd::ScenarioOptions scenario;
-  bool scenario_quiet = false;
+  std::vector<std::string> list_folders;  // scenario list FOLDER...
   std::string traffic_from = "http://127.0.0.1:7010", traffic_har;
   std::string replay_har, replay_url, replay_token;
   check_cmd::CheckCommandOptions check;
@@ -525,7 +154,9 @@ void AddScenarioCommands(CLI::App& app, Cli& c) {
   c.scenario_cmd->require_subcommand(1);
   auto* run = c.scenario_run =
       c.scenario_cmd->add_subcommand("run", "Run scenario files, folders or bundled names; exit 1 when one fails");
-  run->add_option("files", o.files, "Scenario files, folders of them, or bundled names (see `scenario list`)")
+  run->add_option("files", o.files,
+                  "Scenario files, folders of them, or bundled names (see `scenario list`; built into the binary). A "
+                  "file or folder that exists wins over a bundled name; a folder must hold at least one *.json")
       ->required();
   auto* against = run->add_option("--against", o.against_url,
                                   "Provision this SCIM server (connector base URL) instead of the built-in one");
@@ -533,14 +164,17 @@ void AddScenarioCommands(CLI::App& app, Cli& c) {
   run->add_option("--junit", o.junit_path, "Write a JUnit XML report to this file");
   run->add_option("--har", o.har_path, "Write each scenario's SCIM traffic as HAR 1.2 to this file");
   run->add_option("--seed", o.seed, "Seed for Okta and SCIM ids")->capture_default_str();
-  run->add_flag("--quiet", c.scenario_quiet, "One line per scenario instead of one per step");
-  c.scenario_list = c.scenario_cmd->add_subcommand("list", "List the bundled scenarios");
+  c.scenario_list = c.scenario_cmd->add_subcommand(
+      "list", "List the bundled scenarios (built into the binary), or with folders the scenarios in them instead");
+  c.scenario_list->add_option("folders", c.list_folders,
+                              "Folders of scenario files to list instead of the bundled set (each must hold a *.json)");
 
   auto* traffic = app.add_subcommand("traffic", "The mock Okta's SCIM traffic log");
   traffic->require_subcommand(1);
   c.traffic_export = traffic->add_subcommand("export", "Write a running sandbox's SCIM traffic as HAR 1.2");
   c.traffic_export->add_option("--har", c.traffic_har, "Output file ('-': standard output)")->required();
-  c.traffic_export->add_option("--from", c.traffic_from, "The mock Okta's URL")->capture_default_str();
+  c.traffic_export->add_option("--from", c.traffic_from, "The running sandbox's mock Okta URL (`up` prints it as Org URL)")
+      ->capture_default_str();
 
   c.replay_cmd = app.add_subcommand(
       "replay", "Replay the SCIM requests of a HAR against a SCIM server and report where the answers differ");
@@ -552,18 +186,18 @@ void AddScenarioCommands(CLI::App& app, Cli& c) {
 
 // Runs the command that was parsed.
 int Dispatch(Cli& c) {
-  if (c.seed_cmd->parsed()) return RunSeed(c.seed, c.scim_storage);
-  if (c.scim_cmd->parsed()) return RunScimServer(c.scim, c.scim_storage);
-  if (c.faults_cmd->parsed()) return RunFaults(c.faults);
-  if (c.enc_cmd->parsed()) return RunEncryption(c.enc, c.enc_storage);
-  if (c.okta_cmd->parsed()) return RunOkta(c.okta, c.okta_storage);
-  if (c.up_cmd->parsed()) return RunUp(c.up, c.up_storage);
-  if (c.scenario_run->parsed()) {
-    c.scenario.verbose = !c.scenario_quiet;
-    return scenario_cmd::RunScenarios(c.scenario);
-  }
-  if (c.scenario_list->parsed()) return scenario_cmd::ListScenarios();
-  if (c.traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(c.traffic_from, c.traffic_har);
+  for (bool* quiet : {&c.scim.quiet, &c.seed.quiet, &c.enc.quiet, &c.okta.quiet, &c.up.quiet, &c.scenario.quiet,
+                      &c.check.quiet})
+    *quiet = c.quiet;
+  if (c.seed_cmd->parsed()) return service_cmd::RunSeed(c.seed, c.scim_storage);
+  if (c.scim_cmd->parsed()) return service_cmd::RunScimServer(c.scim, c.scim_storage);
+  if (c.faults_cmd->parsed()) return service_cmd::RunFaults(c.faults);
+  if (c.enc_cmd->parsed()) return service_cmd::RunEncryption(c.enc, c.enc_storage);
+  if (c.okta_cmd->parsed()) return service_cmd::RunOkta(c.okta, c.okta_storage);
+  if (c.up_cmd->parsed()) return service_cmd::RunUp(c.up, c.up_storage);
+  if (c.scenario_run->parsed()) return scenario_cmd::RunScenarios(c.scenario);
+  if (c.scenario_list->parsed()) return scenario_cmd::ListScenarios(c.list_folders);
+  if (c.traffic_export->parsed()) return scenario_cmd::ExportTrafficHar(c.traffic_from, c.traffic_har, c.quiet);
   if (c.replay_cmd->parsed()) return scenario_cmd::ReplayHarFile(c.replay_har, c.replay_url, c.replay_token);
   if (c.check_cmd->parsed()) return check_cmd::RunCheck(c.check);
   return 0;
@@ -605,6 +239,10 @@ int main(int argc, char** argv) {
   Cli c;
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (before or after the command)")
       ->capture_default_str();
+  app.add_flag("-q,--quiet", c.quiet,
+               "Print only errors and what the command is asked for (a service's addresses and credentials, results, "
+               "reports, listings), no progress, notes, warnings or log lines below error (before or after the "
+               "command)");
   app.require_subcommand(1);
   // Subcommands (added below, which inherit this) hand options they do not
   // know to their parent: `okta-sandbox up --log-level debug` works too.
@@ -642,6 +280,7 @@ int main(int argc, char** argv) {
   if ((c.scenario_cmd->parsed() || c.replay_cmd->parsed() || c.check_cmd->parsed()) && app.count("--log-level") == 0) {
     c.log_level = "warn";
   }
+  if (c.quiet && app.count("--log-level") == 0) c.log_level = "error";
   if (auto s = core::InitLogging(c.log_level); !s.ok()) {
     std::cerr << s.error().detail << "\n";
     return 2;

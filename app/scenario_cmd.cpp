@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/bundled_scenarios.h"
 #include "app/sandbox.h"
 #include "scenarios/junit.h"
 #include "scenarios/traffic.h"
@@ -48,26 +49,54 @@ scenarios::Normalization StableOrigins(int okta, int scim, int enc) {
   return n;
 }
 
-// Expands folders and bundled names into files.
-std::vector<std::string> ExpandFiles(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (const auto& a : args) {
-    std::error_code ec;
-    if (fs::is_directory(a, ec)) {
-      for (auto& f : scenarios::ScenarioFilesIn(a)) out.push_back(f);
-    } else if (!fs::exists(a, ec) && fs::exists(fs::path(scenarios::BundledScenarioDir()) / (a + ".json"), ec)) {
-      out.push_back((fs::path(scenarios::BundledScenarioDir()) / (a + ".json")).string());
-    } else {
-      out.push_back(a);
+// The scenarios one argument of `scenario run` names: a file, a folder of
+// them (which must hold at least one), or a bundled name. A path that exists
+// wins over a bundled name.
+core::Status LoadArgument(const std::string& arg, std::vector<scenarios::Scenario>* out) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  if (fs::is_directory(arg, ec)) {
+    auto in_folder = scenarios::ScenarioFilesIn(arg);
+    if (!in_folder.ok()) return in_folder.error();
+    files = *in_folder;
+  } else if (fs::exists(arg, ec)) {
+    files.push_back(arg);
+  } else {
+    auto bundled = LoadBundledScenario(arg);
+    if (!bundled.ok()) {
+      return core::MakeError(core::ErrorCode::kNotFound,
+                             arg + ": no such file or folder, and no bundled scenario of that name (see `okta-sandbox "
+                                   "scenario list`)");
     }
+    out->push_back(std::move(*bundled));
+    return core::Status::Ok();
   }
-  return out;
+  for (const auto& f : files) {
+    auto s = scenarios::LoadScenario(f);
+    if (!s.ok()) return s.error();
+    out->push_back(std::move(*s));
+  }
+  return core::Status::Ok();
+}
+
+// "bundled:setup-guide.json" or "dir/setup-guide.json" → "setup-guide".
+std::string StemOf(const std::string& file) {
+  std::string f = file.rfind("bundled:", 0) == 0 ? file.substr(8) : file;
+  return fs::path(f).stem().string();
+}
+
+// `s` padded with spaces to `width` code points.
+std::string PadUtf8(std::string s, size_t width) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (n < width) s.append(width - n, ' ');
+  return s;
 }
 
 std::string HarPathFor(const std::string& har, const std::string& scenario_file, size_t count) {
   if (count <= 1) return har;
   fs::path p(har);
-  std::string stem = p.stem().string() + "-" + fs::path(scenario_file).stem().string();
+  std::string stem = p.stem().string() + "-" + StemOf(scenario_file);
   return (p.parent_path() / (stem + (p.has_extension() ? p.extension().string() : ".har"))).string();
 }
 
@@ -150,83 +179,127 @@ void PrintSummary(const std::vector<scenarios::Outcome>& outcomes) {
 
 }  // namespace
 
-int RunScenarios(const ScenarioOptions& o) {
-  std::vector<std::string> files = ExpandFiles(o.files);
-  if (files.empty()) {
-    std::printf("no scenario files given\n");
-    return 2;
+namespace {
+
+// Runs one loaded scenario and reports it: `code` becomes 1 when it failed,
+// 2 (unless already set) when its HAR cannot be written. False when the
+// sandbox did not start (the run stops there).
+bool RunOne(const scenarios::Scenario& s, size_t index, size_t count, const ScenarioOptions& o,
+            std::vector<scenarios::Outcome>* outcomes, int* code) {
+  if (!o.quiet) {
+    std::printf("[%zu/%zu] %s  (%s)\n", index + 1, count, s.name.c_str(), s.file.c_str());
+    std::fflush(stdout);
   }
-  std::vector<scenarios::Scenario> loaded;
-  for (const auto& f : files) {
-    auto s = scenarios::LoadScenario(f);
-    if (!s.ok()) {
-      std::printf("%s\n", s.error().detail.c_str());
-      return 2;
-    }
-    loaded.push_back(std::move(*s));
-  }
-  std::vector<scenarios::Outcome> outcomes;
-  int code = 0;
   scenarios::ProgressFn progress = [&o](const std::string& line) {
-    if (!o.verbose && line.find("…") == std::string::npos) return;
+    if (o.quiet) return;
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   };
-  for (size_t i = 0; i < loaded.size(); ++i) {
-    const auto& s = loaded[i];
-    std::printf("[%zu/%zu] %s  (%s)\n", i + 1, loaded.size(), s.name.c_str(), s.file.c_str());
-    std::fflush(stdout);
-    SandboxRun run = RunInFreshSandbox(s, o, progress);
-    if (!run.started) {
-      std::printf("  ERROR %s\n", run.error.c_str());
+  SandboxRun run = RunInFreshSandbox(s, o, progress);
+  if (!run.started) {
+    std::fprintf(stderr, "%s: the sandbox did not start: %s\n", s.name.c_str(), run.error.c_str());
+    return false;
+  }
+  if (ReportOutcome(s, run.outcome) != 0) *code = 1;
+  if (!o.har_path.empty()) {
+    std::string path = HarPathFor(o.har_path, s.file, count);
+    if (!WriteFile(path, HarText(run.traffic))) {
+      std::fprintf(stderr, "cannot write %s\n", path.c_str());
+      *code = *code ? *code : 2;
+    } else if (!o.quiet) {
+      std::printf("  traffic: %s (%zu entries)\n", path.c_str(), run.traffic.size());
+    }
+  }
+  std::fflush(stdout);
+  outcomes->push_back(run.outcome);
+  return true;
+}
+
+}  // namespace
+
+core::Result<scenarios::Scenario> LoadBundledScenario(const std::string& name) {
+  std::string stem = name.size() > 5 && name.ends_with(".json") ? name.substr(0, name.size() - 5) : name;
+  for (const auto& b : app::BundledScenarios()) {
+    if (b.name == stem) return scenarios::ParseScenario(b.text, "bundled:" + stem + ".json");
+  }
+  return core::MakeError(core::ErrorCode::kNotFound, name + ": no bundled scenario of that name");
+}
+
+int RunScenarios(const ScenarioOptions& o) {
+  std::vector<scenarios::Scenario> loaded;
+  for (const auto& arg : o.files) {
+    if (auto st = LoadArgument(arg, &loaded); !st.ok()) {
+      std::fprintf(stderr, "%s\n", st.error().detail.c_str());
       return 2;
     }
-    if (ReportOutcome(s, run.outcome) != 0) code = 1;
-    if (!o.har_path.empty()) {
-      std::string path = HarPathFor(o.har_path, s.file, loaded.size());
-      if (!WriteFile(path, HarText(run.traffic))) {
-        std::printf("  cannot write %s\n", path.c_str());
-        code = code ? code : 2;
-      } else {
-        std::printf("  traffic: %s (%zu entries)\n", path.c_str(), run.traffic.size());
-      }
-    }
-    std::fflush(stdout);
-    outcomes.push_back(run.outcome);
+  }
+  if (loaded.empty()) {
+    std::fprintf(stderr, "no scenario files given\n");
+    return 2;
+  }
+  std::vector<scenarios::Outcome> outcomes;
+  int code = 0;
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (!RunOne(loaded[i], i, loaded.size(), o, &outcomes, &code)) return 2;
   }
   PrintSummary(outcomes);
   if (!o.junit_path.empty() && !WriteFile(o.junit_path, scenarios::JunitXml(outcomes))) {
-    std::printf("cannot write %s\n", o.junit_path.c_str());
+    std::fprintf(stderr, "cannot write %s\n", o.junit_path.c_str());
     return 2;
   }
   return code;
 }
 
-int ListScenarios() {
-  std::string dir = scenarios::BundledScenarioDir();
-  auto files = scenarios::ScenarioFilesIn(dir);
-  std::printf("Bundled scenarios in %s (run one with: okta-sandbox scenario run <name>)\n\n", dir.c_str());
-  for (const auto& f : files) {
-    auto s = scenarios::LoadScenario(f);
-    std::string stem = fs::path(f).stem().string();
+std::string EllipsizeUtf8(const std::string& s, size_t max) {
+  size_t points = 0, cut = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // inside a multi-byte character
+    if (points + 1 == max) cut = i;  // where the ellipsis goes if it must be cut
+    ++points;
+  }
+  return points <= max ? s : s.substr(0, cut) + "…";
+}
+
+int ListScenarios(const std::vector<std::string>& folders) {
+  std::vector<std::pair<std::string, core::Result<scenarios::Scenario>>> entries;  // file or name, parsed
+  if (folders.empty()) {
+    for (const auto& b : app::BundledScenarios())
+      entries.emplace_back(std::string(b.name), LoadBundledScenario(std::string(b.name)));
+  }
+  for (const auto& dir : folders) {
+    auto files = scenarios::ScenarioFilesIn(dir);
+    if (!files.ok()) {
+      std::fprintf(stderr, "%s\n", files.error().detail.c_str());
+      return 2;
+    }
+    for (const auto& f : *files) entries.emplace_back(f, scenarios::LoadScenario(f));
+  }
+  if (folders.empty()) {
+    std::printf("Bundled scenarios, built into okta-sandbox (run one with: okta-sandbox scenario run <name>)\n\n");
+  } else {
+    std::printf("Scenarios in %s (run one with: okta-sandbox scenario run <file>)\n\n",
+                folders.size() == 1 ? folders[0].c_str() : "the folders given");
+  }
+  for (const auto& [file, s] : entries) {
+    std::string column = PadUtf8(file, 28);
     if (!s.ok()) {
-      std::printf("  %-28s (cannot be parsed: %s)\n", stem.c_str(), s.error().detail.c_str());
+      std::printf("  %s (cannot be parsed: %s)\n", column.c_str(), s.error().detail.c_str());
       continue;
     }
-    std::printf("  %-28s %s\n", stem.c_str(), s->name.c_str());
-    if (!s->description.empty()) {
-      std::string d = s->description;
-      if (d.size() > 110) d = d.substr(0, 107) + "...";
-      std::printf("  %-28s   %s\n", "", d.c_str());
-    }
+    std::printf("  %s %s\n", column.c_str(), s->name.c_str());
+    if (!s->description.empty())
+      std::printf("  %s   %s\n", PadUtf8("", 28).c_str(), EllipsizeUtf8(s->description, 110).c_str());
   }
   return 0;
 }
 
-int ExportTrafficHar(const std::string& from, const std::string& har_path) {
+int ExportTrafficHar(const std::string& from, const std::string& har_path, bool quiet) {
   auto traffic = scenarios::FetchTraffic(from);
   if (!traffic.ok()) {
-    std::fprintf(stderr, "cannot read the traffic of %s: %s\n", from.c_str(), traffic.error().detail.c_str());
+    std::fprintf(stderr,
+                 "traffic export: no running sandbox answers at %s (%s).\nStart one with `okta-sandbox up`, or give "
+                 "the mock Okta's URL of the one running with --from URL.\n",
+                 from.c_str(), traffic.error().detail.c_str());
     return 1;
   }
   scenarios::Normalization keep;
@@ -237,7 +310,7 @@ int ExportTrafficHar(const std::string& from, const std::string& har_path) {
   } else if (!WriteFile(har_path, text)) {
     std::fprintf(stderr, "cannot write %s\n", har_path.c_str());
     return 1;
-  } else {
+  } else if (!quiet) {
     std::printf("%zu requests written to %s\n", traffic->size(), har_path.c_str());
   }
   return 0;
@@ -246,19 +319,19 @@ int ExportTrafficHar(const std::string& from, const std::string& har_path) {
 int ReplayHarFile(const std::string& har_path, const std::string& against_url, const std::string& token) {
   std::ifstream in(har_path, std::ios::binary);
   if (!in) {
-    std::printf("%s: cannot be read\n", har_path.c_str());
+    std::fprintf(stderr, "%s: cannot be read\n", har_path.c_str());
     return 2;
   }
   std::stringstream ss;
   ss << in.rdbuf();
   auto har = core::ParseJson(ss.str(), 256);
   if (!har.ok()) {
-    std::printf("%s: %s\n", har_path.c_str(), har.error().detail.c_str());
+    std::fprintf(stderr, "%s: %s\n", har_path.c_str(), har.error().detail.c_str());
     return 2;
   }
   auto report = scenarios::ReplayHar(*har, against_url, token);
   if (!report.ok()) {
-    std::printf("replay failed: %s\n", report.error().detail.c_str());
+    std::fprintf(stderr, "replay failed: %s\n", report.error().detail.c_str());
     return 2;
   }
   size_t last = static_cast<size_t>(-1);

@@ -2,10 +2,15 @@
 
 #include <charconv>
 
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "core/json_util.h"
@@ -115,9 +120,42 @@ Result<int> HttpListener::Start(const std::string& host, int port) {
   return port_;
 }
 
+namespace {
+
+// The port a socket is bound to, or -1.
+int LocalPort(int fd) {
+  sockaddr_storage a{};
+  socklen_t n = sizeof(a);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) != 0) return -1;
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&a)->sin6_port);
+  return -1;
+}
+
+// cpp-httplib's stop() waits for its workers, and a worker keeps an idle
+// keep-alive connection (a browser's) for the keep-alive timeout and a
+// half-sent request for the read timeout: seconds after Ctrl+C. Shutting down
+// the read side of every connection accepted on `port` ends those waits at
+// once; answers being written still go out.
+void WakeConnectionsOn(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent* e = readdir(dir)) {
+    int fd = std::atoi(e->d_name);
+    if (fd <= 2 || fd == dirfd(dir)) continue;
+    sockaddr_storage peer{};
+    socklen_t n = sizeof(peer);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &n) == 0 && LocalPort(fd) == port) shutdown(fd, SHUT_RD);
+  }
+  closedir(dir);
+}
+
+}  // namespace
+
 void HttpListener::Stop() {
   if (!running_.exchange(false)) return;
   server_.stop();
+  WakeConnectionsOn(port_);
   if (thread_.joinable()) thread_.join();
 }
 

@@ -163,27 +163,26 @@ core::Result<Scenario> LoadScenario(const std::string& path) {
 
 }  // namespace scenarios
 
-#include <cstdlib>
 #include <filesystem>
 
 namespace scenarios {
 
-std::string BundledScenarioDir() {
-  if (const char* env = std::getenv("OKTA_SANDBOX_SCENARIOS"); env && *env) return env;
-#ifdef OKTA_SANDBOX_SCENARIO_DIR
-  return OKTA_SANDBOX_SCENARIO_DIR;
-#else
-  return "scenarios";
-#endif
-}
-
-std::vector<std::string> ScenarioFilesIn(const std::string& dir) {
-  std::vector<std::string> out;
+core::Result<std::vector<std::string>> ScenarioFilesIn(const std::string& dir) {
+  namespace fs = std::filesystem;
+  auto fail = [&dir](const std::string& why) { return core::MakeError(core::ErrorCode::kNotFound, dir + ": " + why); };
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    auto p = e.path();
+  auto status = fs::status(dir, ec);
+  if (!fs::exists(status)) return fail("no such folder");
+  if (!fs::is_directory(status)) return fail("not a folder");
+  fs::directory_iterator it(dir, ec);
+  if (ec) return fail("cannot be read: " + ec.message());
+  std::vector<std::string> out;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    auto p = it->path();
     if (p.extension() == ".json" && p.filename().string().find(".schema.") == std::string::npos) out.push_back(p.string());
   }
+  if (ec) return fail("cannot be read: " + ec.message());
+  if (out.empty()) return fail("no scenario files (*.json) in this folder");
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -55,10 +55,10 @@ core::Result<Scenario> LoadScenario(const std::string& path);
 
 namespace scenarios {
 
-// The folder of the bundled scenarios (this source tree's scenarios/), or
-// $OKTA_SANDBOX_SCENARIOS when set.
-std::string BundledScenarioDir();
 // The *.json files of a folder, sorted by name (schema files excluded).
-std::vector<std::string> ScenarioFilesIn(const std::string& dir);
+// kNotFound, naming the folder, when it is not a folder, cannot be read, or
+// holds no scenario file. (The bundled scenarios are built into the binary:
+// app/bundled_scenarios.h.)
+core::Result<std::vector<std::string>> ScenarioFilesIn(const std::string& dir);
 
 }  // namespace scenarios

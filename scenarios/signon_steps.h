@@ -6,6 +6,8 @@
 // redirect → POST {issuer}/v1/token), with an expectation on the outcome.
 // All over HTTP; nothing here knows the mock's C++ code. Internal to
 // scenarios/, except the pure helpers at the end (tested directly).
+// The OIDC steps are in oidc_steps.cpp, the SAML ones in saml_steps.cpp, what
+// both use (authn, app assignment, the expectation) in signon_common.h.
 #pragma once
 
 #include <optional>

@@ -16,7 +16,7 @@ using core::Json;
 namespace {
 
 scenarios::Scenario Bundled(const std::string& stem) {
-  auto s = scenarios::LoadScenario(scenarios::BundledScenarioDir() + "/" + stem + ".json");
+  auto s = scenario_cmd::LoadBundledScenario(stem);
   INFO((s.ok() ? "" : s.error().detail));
   REQUIRE(s.ok());
   return *s;

@@ -166,7 +166,7 @@ TEST_CASE(
 }
 
 TEST_CASE("the bundled SAML scenario passes", "[scenarios][saml]") {
-  auto loaded = scenarios::LoadScenario(scenarios::BundledScenarioDir() + "/saml-attributes.json");
+  auto loaded = scenario_cmd::LoadBundledScenario("saml-attributes");
   REQUIRE(loaded.ok());
   scenario_cmd::ScenarioOptions o;
   auto run = scenario_cmd::RunInFreshSandbox(*loaded, o);

@@ -198,7 +198,7 @@ TEST_CASE("sign-in step mistakes end the scenario with a clear message", "[scena
 
 TEST_CASE("the bundled sign-in scenario passes and repeats; only its sign-on records differ between runs",
           "[scenarios][signin][determinism]") {
-  auto loaded = scenarios::LoadScenario(scenarios::BundledScenarioDir() + "/signin-outside-assigned-group.json");
+  auto loaded = scenario_cmd::LoadBundledScenario("signin-outside-assigned-group");
   REQUIRE(loaded.ok());
   scenario_cmd::ScenarioOptions o;
   auto a = scenario_cmd::RunInFreshSandbox(*loaded, o);

@@ -17,7 +17,7 @@ using core::Json;
 namespace {
 
 Json LoadSchema() {
-  std::ifstream in(scenarios::BundledScenarioDir() + "/scenario.schema.json");
+  std::ifstream in(std::string(OKTA_SANDBOX_SOURCE_SCENARIOS) + "/scenario.schema.json");
   REQUIRE(in);
   std::stringstream ss;
   ss << in.rdbuf();
