@@ -57,6 +57,9 @@ Status ApplySchemaObject(Context& ctx, PatchOperation::Op op, const std::string&
     return MakeError(ErrorCode::kInvalidValue, "`" + urn + "` must be an object of its attributes");
   }
   for (auto it = value.begin(); it != value.end(); ++it) {
+    // Clients (python-scim's scim2-tester among them) repeat the schema's URN
+    // as `schemas` inside the object: not an attribute, so it is ignored.
+    if (EqualsCi(it.key(), "schemas")) continue;
     if (auto s = ApplyAtPath(ctx, op, urn + ":" + it.key(), it.value(), source); !s.ok()) return s;
   }
   return Status::Ok();

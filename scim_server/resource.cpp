@@ -16,6 +16,8 @@ namespace {
 
 Error Invalid(const std::string& detail) { return Error{ErrorCode::kInvalidValue, detail}; }
 
+bool IsEmptyArray(const Json& v) { return v.is_array() && v.empty(); }
+
 // Checks one (single) value against its definition; `where` names it in errors.
 // Returns the canonical value (complex sub-attribute names canonicalised).
 core::Result<Json> CheckValue(const AttributeDef& def, const Json& v, const std::string& where);
@@ -170,11 +172,16 @@ class Canonicalizer {
     const SchemaDef* ext_schema = reg_.FindSchema(ext_ref.schema);
     Json& target = ExtensionObject(ext_ref.schema);
     for (auto e = v.begin(); e != v.end(); ++e) {
+      if (EqualsCi(e.key(), "schemas")) continue;  // the URN repeated inside its object: ignored
       const AttributeDef* def = ext_schema->Find(e.key());
       if (!def) return Invalid("unknown attribute '" + e.key() + "' in extension " + ext_ref.schema);
       if (e.value().is_null() || def->mutability == Mutability::kReadOnly) continue;
       auto checked = CheckValue(*def, e.value(), def->name);
       if (!checked.ok()) return checked.error();
+      if (IsEmptyArray(*checked)) {
+        target.erase(def->name);
+        continue;
+      }
       target[def->name] = std::move(*checked);
     }
     return core::Status::Ok();
@@ -205,6 +212,7 @@ class Canonicalizer {
     if (kind_ == ResourceKind::kGroup && def->name == "members") return SetMembers(*def, v);
     auto checked = CheckValue(*def, v, def->name);
     if (!checked.ok()) return checked.error();
+    if (IsEmptyArray(*checked)) return core::Status::Ok();  // RFC 7643 §2.5: same as unassigned
     if (in_ext) {
       ExtensionObject(ext_urn)[def->name] = std::move(*checked);
       ListSchema(ext_urn);
@@ -256,6 +264,30 @@ core::Result<CanonicalResource> CanonicalizeResource(const Json& body, ResourceK
 std::string ETagFor(int64_t version) { return "W/\"" + std::to_string(version) + "\""; }
 
 namespace {
+// RFC 7643 §2.5: an empty multi-valued attribute is the same as an unassigned
+// one, and responses leave it out (clients compare by presence); also inside
+// extension objects. Data stored before this rule may still hold `[]`.
+Json WithoutEmptyArrays(const Json& object) {
+  Json out = Json::object();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (IsEmptyArray(it.value())) continue;
+    out[it.key()] = it.value().is_object() ? WithoutEmptyArrays(it.value()) : it.value();
+  }
+  return out;
+}
+
+// `schemas` first (the core URN when the data has none), then `id`, then the data.
+Json RenderedData(const Json& data, const char* core_urn, const std::string& id) {
+  Json out = Json::object();
+  out["schemas"] = data.contains("schemas") ? data["schemas"] : Json::array({core_urn});
+  out["id"] = id;
+  Json rest = WithoutEmptyArrays(data);
+  for (auto it = rest.begin(); it != rest.end(); ++it) {
+    if (it.key() != "schemas") out[it.key()] = it.value();
+  }
+  return out;
+}
+
 Json MetaJson(const char* type, const ResourceMeta& meta, const std::string& location) {
   return Json{{"resourceType", type},
               {"created", meta.created},
@@ -267,12 +299,7 @@ Json MetaJson(const char* type, const ResourceMeta& meta, const std::string& loc
 
 Json RenderUser(const Json& data, const ResourceMeta& meta, const std::vector<GroupRef>& groups,
                 const std::string& base_url) {
-  Json out = Json::object();
-  out["schemas"] = data.contains("schemas") ? data["schemas"] : Json::array({kUserSchema});
-  out["id"] = meta.id;
-  for (auto it = data.begin(); it != data.end(); ++it) {
-    if (it.key() != "schemas") out[it.key()] = it.value();
-  }
+  Json out = RenderedData(data, kUserSchema, meta.id);
   if (!groups.empty()) {
     Json g = Json::array();
     for (const auto& ref : groups) {
@@ -286,17 +313,14 @@ Json RenderUser(const Json& data, const ResourceMeta& meta, const std::vector<Gr
 
 Json RenderGroup(const Json& data, const ResourceMeta& meta, const std::vector<MemberRef>& members,
                  const std::string& base_url) {
-  Json out = Json::object();
-  out["schemas"] = data.contains("schemas") ? data["schemas"] : Json::array({kGroupSchema});
-  out["id"] = meta.id;
-  for (auto it = data.begin(); it != data.end(); ++it) {
-    if (it.key() != "schemas") out[it.key()] = it.value();
+  Json out = RenderedData(data, kGroupSchema, meta.id);
+  if (!members.empty()) {  // an empty member list is left out, like any empty multi-valued attribute
+    Json m = Json::array();
+    for (const auto& ref : members) {
+      m.push_back({{"value", ref.id}, {"$ref", base_url + "/Users/" + ref.id}, {"display", ref.display}, {"type", "User"}});
+    }
+    out["members"] = std::move(m);
   }
-  Json m = Json::array();
-  for (const auto& ref : members) {
-    m.push_back({{"value", ref.id}, {"$ref", base_url + "/Users/" + ref.id}, {"display", ref.display}, {"type", "User"}});
-  }
-  out["members"] = std::move(m);
   out["meta"] = MetaJson("Group", meta, base_url + "/Groups/" + meta.id);
   return out;
 }
