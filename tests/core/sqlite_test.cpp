@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -56,7 +58,7 @@ TEST_CASE("unique violations come back as kConflict", "[core][sqlite]") {
 }
 
 TEST_CASE("a file database is in WAL mode and its data survives reopening", "[core][sqlite]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-sqlite-test";
+  auto dir = std::filesystem::temp_directory_path() / ("okta-sandbox-sqlite-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto path = (dir / "t.db").string();
@@ -80,7 +82,7 @@ TEST_CASE("a file database is in WAL mode and its data survives reopening", "[co
 }
 
 TEST_CASE("a cached statement left on a row does not pin a stale snapshot", "[core][sqlite]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-sqlite-stale";
+  auto dir = std::filesystem::temp_directory_path() / ("okta-sandbox-sqlite-stale-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto pool = DbPool::Open((dir / "t.db").string(), {{1, "CREATE TABLE t(a INTEGER)"}});
@@ -105,7 +107,7 @@ struct TempDb {
   std::filesystem::path dir;
   std::unique_ptr<DbPool> pool;
   explicit TempDb(const char* name, PoolOptions options = {}) {
-    dir = std::filesystem::temp_directory_path() / name;
+    dir = std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     auto p = DbPool::Open((dir / "t.db").string(), {{1, "CREATE TABLE t(a TEXT UNIQUE)"}}, options);

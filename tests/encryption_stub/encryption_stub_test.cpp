@@ -422,16 +422,24 @@ TEST_CASE("stopping during a delay answers the waiting request and returns", "[e
   StubFixture f;
   f.stub.SetFault(Fault{false, 30000, 0});
   std::atomic<int> status{0};
+  std::string body;
   std::thread caller([&] {
     auto c = core::MakeClient(f.stub.base_url());
     auto res = c->Post("/v1/groups", f.auth, R"({"groupId":"g"})", "application/json");
+    if (res) body = res->body;
     status = res ? res->status : -1;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Long enough for the request to reach its 30 s delay on a loaded machine.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto stop_started = std::chrono::steady_clock::now();
   f.stub.Stop();
   caller.join();
-  // Either the handler answered 503 before the socket closed, or the client saw it close.
-  CHECK((status == 503 || status == -1));
+  auto waited = std::chrono::steady_clock::now() - stop_started;
+  // The waiting request is answered 503 (not dropped), and neither Stop nor
+  // the caller sits out the 30 s delay.
+  CHECK(status == 503);
+  CHECK(body.find("stopping") != std::string::npos);
+  CHECK(waited < std::chrono::seconds(5));
   f.stub.Stop();  // idempotent
 }
 

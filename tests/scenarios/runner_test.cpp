@@ -2,6 +2,8 @@
 // JUnit, HAR export and replay.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -43,8 +45,9 @@ TEST_CASE("the same scenario gives byte-identical traffic on every run", "[scena
     CHECK(a.traffic.size() > 5);
     std::string ha = scenario_cmd::HarText(a.traffic), hb = scenario_cmd::HarText(b.traffic);
     if (ha != hb) {  // keep both for a diff
-      std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-a.har") << ha;
-      std::ofstream(std::string("/tmp/scenario-determinism-") + stem + "-b.har") << hb;
+      std::string file = std::string("/tmp/scenario-determinism-") + stem + "-" + std::to_string(::getpid());
+      std::ofstream(file + "-a.har") << ha;
+      std::ofstream(file + "-b.har") << hb;
     }
     CHECK(ha.size() == hb.size());
     CHECK(ha == hb);

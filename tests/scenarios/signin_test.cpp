@@ -4,6 +4,8 @@
 // out of traffic expectations, and the bundled sign-in scenario repeats.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "app/scenario_cmd.h"
@@ -241,7 +243,8 @@ TEST_CASE("the bundled sign-in scenario passes and repeats; only its sign-on rec
   CHECK(replay->skipped == sign_a.size());
   CHECK(replay->differences.empty());
   if (sign_a != sign_b) {
-    std::ofstream("/tmp/scenario-signin-a.json") << sign_a.dump(2);
-    std::ofstream("/tmp/scenario-signin-b.json") << sign_b.dump(2);
+    std::string stem = "/tmp/scenario-signin-" + std::to_string(::getpid());
+    std::ofstream(stem + "-a.json") << sign_a.dump(2);
+    std::ofstream(stem + "-b.json") << sign_b.dump(2);
   }
 }

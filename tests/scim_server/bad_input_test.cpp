@@ -87,7 +87,7 @@ TEST_CASE("malformed, mistyped, huge, deep and unknown input is refused and chan
 }
 
 TEST_CASE("the store keeps its data across a restart", "[scim][storage]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-scim-restart";
+  auto dir = std::filesystem::temp_directory_path() / ("okta-sandbox-scim-restart-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   scim::Config config;
@@ -107,7 +107,7 @@ TEST_CASE("the store keeps its data across a restart", "[scim][storage]") {
 }
 
 TEST_CASE("without a configured token one is generated once and kept in the store", "[scim][auth][storage]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-scim-token";
+  auto dir = std::filesystem::temp_directory_path() / ("okta-sandbox-scim-token-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   scim::Config config;
@@ -127,7 +127,7 @@ TEST_CASE("without a configured token one is generated once and kept in the stor
 }
 
 TEST_CASE("concurrent writers and readers are safe", "[scim][concurrency]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-scim-concurrency";
+  auto dir = std::filesystem::temp_directory_path() / ("okta-sandbox-scim-concurrency-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   scim::Config config;
