@@ -156,15 +156,17 @@ TEST_CASE("application username format decides userName", "[okta][engine][assign
 
 TEST_CASE("users assigned before provisioning are pushed only by Provision User", "[okta][engine][assign]") {
   Harness h;
-  h.Call("POST", "/api/v1/apps/" + h.app_id + "/connections/default/lifecycle/deactivate");
+  REQUIRE(h.Call("POST", "/api/v1/apps/" + h.app_id + "/connections/default/lifecycle/deactivate").status / 100 == 2);
   std::string uid = h.CreateUser("early@okta.local", "Early", "Bird");
-  auto none = h.Do([&] { h.Assign(uid); });
+  auto none = h.Do([&] { CHECK(h.Assign(uid).status == 200); });  // assigned, and nothing sent
   CHECK(none.empty());
-  h.Call("POST", "/api/v1/apps/" + h.app_id + "/connections/default/lifecycle/activate");
+  REQUIRE(h.Call("POST", "/api/v1/apps/" + h.app_id + "/connections/default/lifecycle/activate").status / 100 == 2);
   auto still = h.Do([] {});
   CHECK(still.empty());
   auto rs = h.Do([&] { CHECK(h.Call("POST", "/sandbox/apps/" + h.app_id + "/provision-users").body["queued"] == 1); });
-  CHECK(rs.size() == 2);
+  REQUIRE(Lines(rs).size() == 2);
+  CHECK(Lines(rs)[1] == "POST /scim/v2/Users");
+  CHECK_FALSE(h.ExternalId(uid).empty());
 }
 
 // ---- §1.3 Profile update ----
@@ -194,9 +196,13 @@ TEST_CASE("a profile update sends GET then PUT echoing the server body with chan
 TEST_CASE("Update User Attributes off sends nothing on a profile change", "[okta][engine][toggles]") {
   Harness h;
   auto [uid, sid] = Provisioned(h);
-  h.Call("PUT", "/api/v1/apps/" + h.app_id + "/features/USER_PROVISIONING",
-         Json{{"capabilities", Json{{"update", Json{{"profile", Json{{"status", "DISABLED"}}}}}}}});
-  auto rs = h.Do([&] { h.Call("POST", "/api/v1/users/" + uid, Json{{"profile", Json{{"firstName", "Tess"}}}}); });
+  auto feature = h.Call("PUT", "/api/v1/apps/" + h.app_id + "/features/USER_PROVISIONING",
+                        Json{{"capabilities", Json{{"update", Json{{"profile", Json{{"status", "DISABLED"}}}}}}}});
+  REQUIRE(feature.status == 200);
+  auto rs = h.Do([&] {
+    CHECK(h.Call("POST", "/api/v1/users/" + uid, Json{{"profile", Json{{"firstName", "Tess"}}}}).status == 200);
+  });
+  CHECK(h.Call("GET", "/api/v1/users/" + uid).body["profile"]["firstName"] == "Tess");  // the change happened
   CHECK(rs.empty());
 }
 
@@ -227,17 +233,22 @@ TEST_CASE("deactivating the Okta user deactivates it in the app; suspending send
   Harness h;
   auto [uid, sid] = Provisioned(h);
   auto s = h.Do([&] { CHECK(h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/suspend").status == 200); });
+  CHECK(h.Call("GET", "/api/v1/users/" + uid).body["status"] == "SUSPENDED");
   CHECK(s.empty());
-  h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/unsuspend");
+  REQUIRE(h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/unsuspend").status == 200);
   auto rs = h.Do([&] { CHECK(h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/deactivate").status == 200); });
-  CHECK(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid});
+  REQUIRE(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid});
+  CHECK(BodyOf(rs[1])["active"] == false);
+  CHECK(h.scim.user(sid)["active"] == false);
 }
 
 TEST_CASE("Deactivate Users off: unassigning sends nothing", "[okta][engine][toggles]") {
   Harness h("oin_patch", Json{{"deactivateUsers", false}});
   auto [uid, sid] = Provisioned(h);
-  auto rs = h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
+  auto rs = h.Do([&] { CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 204); });
+  CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 404);  // unassigned
   CHECK(rs.empty());
+  CHECK(h.scim.user(sid)["active"] == true);
 }
 
 TEST_CASE("a user whose first push failed is never linked, so unassigning sends nothing",
@@ -245,8 +256,13 @@ TEST_CASE("a user whose first push failed is never linked, so unassigning sends 
   Harness h;
   h.scim.Script("POST", "/Users", 500, R"({"detail":"boom","status":"500"})");
   std::string uid = h.CreateUser("orphan@okta.local", "Or", "Phan");
-  h.Do([&] { h.Assign(uid); });
-  auto rs = h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
+  auto push = h.Do([&] { CHECK(h.Assign(uid).status == 200); });
+  REQUIRE(Lines(push).size() == 2);  // the lookup, then the create that failed
+  CHECK(Lines(push)[1] == "POST /scim/v2/Users");
+  CHECK(h.ExternalId(uid).empty());  // never linked
+  CHECK(h.scim.user_count() == 0);
+  auto rs = h.Do([&] { CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 204); });
+  CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 404);  // unassigned
   CHECK(rs.empty());
 }
 
@@ -459,19 +475,44 @@ TEST_CASE("unlinking a pushed group deletes it remotely only when asked", "[okta
 
 TEST_CASE("pushing a group whose name exists remotely fails unless linking", "[okta][engine][groups]") {
   Harness h;
-  h.scim.Script("GET", "/Groups", 200,
-                R"({"totalResults":1,"startIndex":1,"itemsPerPage":1,"Resources":[{"id":"gx","displayName":"Eng"}]})",
-                {}, 2);
+  // The app already has a group "Eng".
+  std::string scim_origin = h.scim.base_url().substr(0, h.scim.base_url().find("/scim/v2"));
+  auto created = core::MakeClient(scim_origin)->Post("/scim/v2/Groups", R"({"displayName":"Eng"})",
+                                                     "application/scim+json");
+  REQUIRE(created);
+  REQUIRE(created->status == 201);
+  std::string existing = core::ParseJson(created->body)->at("id").get<std::string>();
+
+  // Without linking: only the lookup, no create, no link, and a task.
   std::vector<Received> rs;
   auto g = PushGroup(h, "Eng", {}, &rs);
-  CHECK(rs.size() == 1);
+  REQUIRE(Lines(rs).size() == 1);
+  CHECK(Lines(rs)[0].rfind("GET /scim/v2/Groups?filter=displayName%20eq%20%22Eng%22", 0) == 0);
   CHECK(g.remote.empty());
-  REQUIRE(h.Tasks().size() == 1);
-  std::string gid2 = h.CreateGroup("Eng2");
-  (void)gid2;
-  auto r = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings",
-                  Json{{"sourceGroupId", g.gid}, {"linkExisting", true}});
-  CHECK(r.status == 400);  // one mapping per source group
+  auto tasks = h.Tasks();
+  REQUIRE(tasks.size() == 1);
+  CHECK(tasks[0]["message"].get<std::string>().find("already exists in the app") != std::string::npos);
+  auto again = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings",
+                      Json{{"sourceGroupId", g.gid}, {"linkExisting", true}});
+  CHECK(again.status == 400);  // one mapping per source group
+
+  // Linking another Okta group to the app's "Eng": the lookup finds it, nothing is created.
+  std::string other = h.CreateGroup("Engineering");
+  std::string mapping;
+  auto linked = h.Do([&] {
+    auto r = h.Call("POST", "/api/v1/apps/" + h.app_id + "/group-push/mappings",
+                    Json{{"sourceGroupId", other}, {"targetGroupName", "Eng"}, {"linkExisting", true},
+                         {"status", "ACTIVE"}});
+    REQUIRE(r.status == 201);
+    mapping = r.body["id"].get<std::string>();
+  });
+  REQUIRE_FALSE(Lines(linked).empty());
+  CHECK(Lines(linked)[0].rfind("GET /scim/v2/Groups?filter=displayName%20eq%20%22Eng%22", 0) == 0);
+  for (const auto& line : Lines(linked)) CHECK(line != "POST /scim/v2/Groups");
+  auto m = h.Call("GET", "/api/v1/apps/" + h.app_id + "/group-push/mappings/" + mapping).body;
+  CHECK(m["targetGroupId"] == existing);
+  CHECK(h.scim.group(existing)["displayName"] == "Eng");
+  CHECK(h.Tasks().size() == 1);  // no new task
 }
 
 // ---- §1.8 Import ----

@@ -150,7 +150,7 @@ TEST_CASE("retention keeps only the newest log events and traffic records", "[ok
 }
 
 TEST_CASE("the store's own checkpoint copies the WAL into a file database", "[okta_store]") {
-  std::string path = "/tmp/okta_store_checkpoint_test.db";
+  std::string path = "/tmp/okta_store_checkpoint_test_" + std::to_string(::getpid()) + ".db";
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   {
     auto store = okta::OktaStore::Open(path);
