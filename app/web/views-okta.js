@@ -192,7 +192,7 @@ async function person(main, id) {
             <div class="form-row"><label>${k}</label><input type="text" name="${k}" value="${p[k] || ''}" data-testid="profile-${k}"></div>`)}
           <div class="form-actions"><button class="btn primary" data-save-profile data-testid="profile-save">Save</button></div></div></div>
         <div class="panel"><div class="panel-head"><h2>Groups</h2></div>
-          <div class="inline" style="margin-bottom:10px"><select data-add-group data-testid="person-add-group-select">
+          <div class="inline" style="margin-bottom:10px"><select data-add-group data-testid="person-add-group-select" aria-label="Group to add">
             <option value="">Add to group…</option>
             ${allGroups.filter((g) => !groups.some((x) => x.id === g.id)).map((g) => html`<option value="${g.id}">${g.profile.name}</option>`)}
           </select><button class="btn" data-add-group-btn data-testid="person-add-group">Add</button></div>
@@ -284,7 +284,7 @@ async function group(main, id) {
       <div class="page-head"><div class="grow"><h1 data-testid="group-title">${g.profile.name}</h1><p>${g.profile.description || 'No description'}</p></div>
         <button class="btn" data-edit>Edit</button><button class="btn danger" data-delete>Delete</button></div>
       <div class="panel"><div class="panel-head"><h2>People</h2>
-        <select data-add style="max-width:280px" data-testid="group-add-member-select"><option value="">Assign people…</option>
+        <select data-add style="max-width:280px" data-testid="group-add-member-select" aria-label="Person to add"><option value="">Assign people…</option>
           ${users.filter((u) => !members.some((m) => m.id === u.id)).map((u) => html`<option value="${u.id}">${userDisplay(u)} (${u.profile.login})</option>`)}
         </select><button class="btn" data-add-btn data-testid="group-add-member">Add</button></div>
         <table class="grid" data-testid="group-members"><thead><tr><th>Person</th><th>Status</th><th></th></tr></thead><tbody>
