@@ -7,6 +7,7 @@
 // fields is an error or a skipped entry, never a crash of the command.
 #include <httplib.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -43,7 +44,7 @@ std::string ServerUrl() {
     int port = server.bind_to_any_port("127.0.0.1");
     if (port <= 0) std::abort();
     std::thread([] { server.listen_after_bind(); }).detach();
-    server.wait_until_ready();
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return "http://127.0.0.1:" + std::to_string(port) + "/scim/v2";
   }();
   return url;
