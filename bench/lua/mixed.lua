@@ -1,6 +1,8 @@
 -- A mixed SCIM load for the WAL bench (bench/wal_bench.sh). Per request:
--- 60 % GET /Users/<id>, 15 % GET /Users?filter=userName eq, 15 % PUT /Users/<id>
--- (put_users.lua's profile push), 10 % POST /Users (post_users.lua's create).
+-- 55 % GET /Users/<id>, 15 % GET /Users?filter=userName eq, 5 % a page of 100
+-- Users at a random startIndex (Okta's user import reads such pages),
+-- 15 % PUT /Users/<id> (put_users.lua's profile push), 10 % POST /Users
+-- (post_users.lua's create).
 dofile(os.getenv("BENCH_LUA") .. "/put_users.lua")
 local put_init, put_request = init, request
 dofile(os.getenv("BENCH_LUA") .. "/post_users.lua")
@@ -17,8 +19,10 @@ function init(args)
 end
 function request()
   local x = math.random(100)
-  if x <= 60 then
+  if x <= 55 then
     return wrk.format("GET", "/scim/v2/Users/" .. rows[math.random(#rows)][1])
+  elseif x <= 60 then
+    return wrk.format("GET", "/scim/v2/Users?count=100&startIndex=" .. math.random(#rows * 10))
   elseif x <= 75 then
     return wrk.format("GET", "/scim/v2/Users?filter=" .. url_encode('userName eq "' .. rows[math.random(#rows)][2] .. '"'))
   elseif x <= 90 then
