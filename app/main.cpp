@@ -153,7 +153,9 @@ void AddScenarioCommands(CLI::App& app, Cli& c) {
   c.scenario_cmd = app.add_subcommand("scenario", "Run provisioning scenarios on a fresh, deterministic sandbox");
   c.scenario_cmd->require_subcommand(1);
   auto* run = c.scenario_run =
-      c.scenario_cmd->add_subcommand("run", "Run scenario files, folders or bundled names; exit 1 when one fails");
+      c.scenario_cmd->add_subcommand(
+      "run", "Run scenario files, folders or bundled names; exit 1 when one fails (--quiet: only the PASS/FAIL/SKIP "
+             "lines and the summary)");
   run->add_option("files", o.files,
                   "Scenario files, folders of them, or bundled names (see `scenario list`; built into the binary). A "
                   "file or folder that exists wins over a bundled name; a folder must hold at least one *.json")
