@@ -183,8 +183,9 @@ namespace {
 // Learns recorded-id → actual-id pairs from two answers of the same request.
 void LearnIds(const Json& recorded, const Json& actual, std::map<std::string, std::string>* ids) {
   if (recorded.is_object() && actual.is_object()) {
+    // An empty recorded id would be "found" everywhere: Rewrite would insert the actual id forever.
     if (recorded.contains("id") && actual.contains("id") && recorded["id"].is_string() && actual["id"].is_string() &&
-        recorded["id"] != actual["id"])
+        !recorded["id"].get<std::string>().empty() && recorded["id"] != actual["id"])
       (*ids)[recorded["id"]] = actual["id"];
     if (recorded.contains("Resources") && actual.contains("Resources") && recorded["Resources"].is_array() &&
         actual["Resources"].is_array()) {
@@ -242,6 +243,57 @@ void Diff(const Json& a, const Json& b, const std::string& path, std::vector<std
   }
 }
 
+// One HAR entry's fields, type-checked: a HAR written elsewhere (or edited
+// by hand) may hold anything where a string or a status is expected.
+struct HarEntry {
+  std::string method = "GET", url, target, body, response_text, job_kind;
+  bool has_body = false;
+  int status = 0;  // 0: no answer was recorded
+};
+
+core::Result<HarEntry> ReadEntry(const Json& e, size_t i) {
+  auto bad = [i](const std::string& what) {
+    return core::MakeError(core::ErrorCode::kInvalidValue, "HAR entry " + std::to_string(i) + ": " + what);
+  };
+  static const Json kNone = Json::object();
+  auto member = [](const Json& obj, const char* key) -> const Json& {
+    auto it = obj.find(key);
+    return it == obj.end() ? kNone : *it;
+  };
+  if (!e.is_object()) return bad("not an object");
+  const Json& rq = member(e, "request");
+  const Json& rs = member(e, "response");
+  const Json& post = rq.is_object() ? member(rq, "postData") : kNone;
+  const Json& content = rs.is_object() ? member(rs, "content") : kNone;
+  if (!rq.is_object() || !rs.is_object() || !post.is_object() || !content.is_object()) {
+    return bad("request, response, request.postData and response.content must be objects");
+  }
+  HarEntry out;
+  out.has_body = rq.contains("postData");
+  struct Text {
+    const Json& obj;
+    const char* key;
+    std::string* to;
+    const char* name;
+  };
+  for (const Text& t : {Text{rq, "method", &out.method, "request.method"}, Text{rq, "url", &out.url, "request.url"},
+                        Text{e, "_target", &out.target, "_target"}, Text{e, "_jobKind", &out.job_kind, "_jobKind"},
+                        Text{post, "text", &out.body, "request.postData.text"},
+                        Text{content, "text", &out.response_text, "response.content.text"}}) {
+    const Json& v = member(t.obj, t.key);
+    if (v.is_string()) *t.to = v.get<std::string>();
+    else if (&v != &kNone && !v.is_null()) return bad(std::string(t.name) + " must be a string");
+  }
+  const Json& status = member(rs, "status");
+  if (&status != &kNone) {
+    if (!status.is_number_integer() || status.get<int64_t>() < 0 || status.get<int64_t>() > 999) {
+      return bad("response.status must be an HTTP status code");
+    }
+    out.status = static_cast<int>(status.get<int64_t>());
+  }
+  return out;
+}
+
 }  // namespace
 
 core::Result<ReplayReport> ReplayHar(const Json& har, const std::string& base_url, const std::string& token) {
@@ -254,18 +306,17 @@ core::Result<ReplayReport> ReplayHar(const Json& har, const std::string& base_ur
   std::map<std::string, std::string> ids;
   const Json& entries = har["log"]["entries"];
   for (size_t i = 0; i < entries.size(); ++i) {
-    const Json& e = entries[i];
-    const Json& rq = e["request"];
-    const Json& rs = e["response"];
-    int recorded_status = rs.value("status", 0);
+    auto e = ReadEntry(entries[i], i);
+    if (!e.ok()) return e.error();
+    int recorded_status = e->status;
     // No answer to compare with, or a sign-on exchange (the mock's own OIDC endpoints, not SCIM).
-    if (recorded_status == 0 || e.value("_jobKind", "") == "sign_on") {
+    if (recorded_status == 0 || e->job_kind == "sign_on") {
       ++report.skipped;
       continue;
     }
-    std::string target = e.value("_target", "");
+    std::string target = e->target;
     if (target.empty()) {  // a foreign HAR: take the URL's path after ".../scim/v2"
-      std::string url = rq.value("url", "");
+      const std::string& url = e->url;
       auto p = url.find("/scim/v2");
       auto scheme = url.find("://");
       if (p != std::string::npos) {
@@ -276,8 +327,8 @@ core::Result<ReplayReport> ReplayHar(const Json& har, const std::string& base_ur
       }
     }
     target = Rewrite(target, ids);
-    std::string method = rq.value("method", "GET");
-    std::string body = rq.contains("postData") ? Rewrite(rq["postData"].value("text", ""), ids) : "";
+    std::string method = e->method;
+    std::string body = e->has_body ? Rewrite(e->body, ids) : "";
     httplib::Request req;
     req.method = method;
     req.path = u->path + target;
@@ -296,7 +347,7 @@ core::Result<ReplayReport> ReplayHar(const Json& har, const std::string& base_ur
       report.differences.push_back({i, label, "status: recorded " + std::to_string(recorded_status) + ", got " +
                                                   std::to_string(res->status) + " " + res->body.substr(0, 200)});
     }
-    std::string rtext = rs.contains("content") ? rs["content"].value("text", "") : "";
+    const std::string& rtext = e->response_text;
     auto rec = core::ParseJson(rtext);
     auto act = core::ParseJson(res->body);
     if (rec.ok() && act.ok()) {
