@@ -131,7 +131,9 @@ core::Status MockOkta::Impl::ApplyPreset() {
   }
   App a;
   a.label = "NordPass Provisioning";
-  a.name = "nordpassprovisioning_1";
+  // A name the App Integration Wizard never generates (it makes "<label>_1"):
+  // the console marks the app with this name as the preset.
+  a.name = "nordpassprovisioning_preset";
   a.sign_on_mode = "AUTO_LOGIN";
   a.settings = core::Json{{"app", core::Json{{"url", "https://app.nordpass.com/"}}}};
   auto created = org->CreateApp(a, true);

@@ -51,8 +51,8 @@ struct Provisioning {
   // Supported provisioning actions.
   bool push_new_users = true, push_profile_updates = true, push_groups = true;
   bool import_users = false, import_groups = false;
-  // To App toggles.
-  bool create_users = true, update_attributes = true, deactivate_users = true, sync_password = false;
+  // To App toggles: off on a new app, as in Okta (the preset app of `up` turns them on).
+  bool create_users = false, update_attributes = false, deactivate_users = false, sync_password = false;
   std::string client_profile = "aiw_put";  // aiw_put (Profile B) | oin_patch (Profile A)
   std::string username_format = "okta_username";  // okta_username | email | email_prefix | custom_prefix
   std::string username_prefix;                    // for custom_prefix

@@ -27,6 +27,18 @@ function describeError(status, body, text) {
   return text ? `HTTP ${status}: ${text.slice(0, 200)}` : `HTTP ${status}`;
 }
 
+// Listeners for "the sandbox is back": it answers again after a request could
+// not reach it, or it has a new Management API token (a restarted `up`).
+const reconnectListeners = [];
+export function onReconnect(fn) { reconnectListeners.push(fn); }
+let away = false;
+
+async function reconnected() {
+  away = false;
+  await loadSession().catch(() => {});
+  for (const fn of reconnectListeners) fn();
+}
+
 async function call(url, { method = 'GET', body, headers = {} } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
@@ -37,8 +49,10 @@ async function call(url, { method = 'GET', body, headers = {} } = {}) {
   try {
     res = await fetch(url, init);
   } catch (e) {
+    away = true;
     throw new ApiError(0, `Cannot reach the sandbox (${e.message}). Is okta-sandbox still running?`);
   }
+  if (away) await reconnected();
   const text = await res.text();
   let data = null;
   if (text) {
@@ -56,15 +70,31 @@ export async function loadSession() {
   return session;
 }
 
+// A Management API call with the session's SSWS token. A 401 after a restart
+// (`up` makes a new token each start) reloads the session and tries once more.
+async function oktaCall(url, init = {}) {
+  const token = session.apiToken;
+  const withToken = (t) => call(url, { ...init, headers: { Authorization: `SSWS ${t}` } });
+  try {
+    return await withToken(token);
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    await loadSession();
+    if (session.apiToken === token) throw e;
+    for (const fn of reconnectListeners) fn();
+    return withToken(session.apiToken);
+  }
+}
+
 // The Okta Management API.
 export async function okta(method, path, body) {
-  const { data } = await call('/api/v1' + path, { method, body, headers: { Authorization: `SSWS ${session.apiToken}` } });
+  const { data } = await oktaCall('/api/v1' + path, { method, body });
   return data;
 }
 
 // One page and the `after` cursor of the next page (null at the end).
 export async function oktaPage(path) {
-  const { data, res } = await call('/api/v1' + path, { headers: { Authorization: `SSWS ${session.apiToken}` } });
+  const { data, res } = await oktaCall('/api/v1' + path);
   const link = res.headers.get('Link') || '';
   const next = link.split(',').find((l) => /rel="next"/.test(l));
   const m = next && next.match(/[?&]after=([^&>]+)/);
@@ -76,7 +106,7 @@ export async function oktaAll(path) {
   const out = [];
   let url = '/api/v1' + path;
   for (let guard = 0; url && guard < 50; guard++) {
-    const { data, res } = await call(url, { headers: { Authorization: `SSWS ${session.apiToken}` } });
+    const { data, res } = await oktaCall(url);
     out.push(...(data || []));
     const link = res.headers.get('Link') || '';
     const next = link.split(',').find((l) => /rel="next"/.test(l));

@@ -1,12 +1,13 @@
 // Live state shared by the views, refreshed by the ticker in app.js:
 // SCIM traffic (appended by sequence number), tasks, and System Log events
 // (to name the Okta action, user and group behind each SCIM exchange).
-import { okta, oktaPage, sandbox } from './api.js';
+import { okta, oktaPage, sandbox, onReconnect } from './api.js';
 
 export const store = {
   traffic: [],          // /sandbox/traffic records, oldest first, each with seq
   trafficAfter: 0,
   tasks: [],
+  tasksAsked: 0,
   logs: [],             // System Log events, oldest first
   logUuids: new Set(),
   logsAfter: '',
@@ -26,9 +27,25 @@ export async function pollTraffic() {
 }
 
 export async function pollTasks() {
+  const asked = Date.now();
   const t = await sandbox('GET', '/tasks');
   store.tasks = Array.isArray(t) ? t : [];
+  store.tasksAsked = asked; // when the list now in store.tasks was asked for
 }
+
+// A task is open until it is resolved (OPEN, RETRYING, RATE_LIMITED): the
+// dashboard's count, the sidebar badge and the task list all use this.
+export const isOpenTask = (t) => t.status !== 'RESOLVED';
+export const openTaskCount = () => store.tasks.filter(isOpenTask).length;
+
+// The sandbox answered again after being away (restarted, or a new process on
+// the same port): its traffic and log cursors may mean nothing to it now, so
+// they start over, and a page that could not load while it was away is drawn
+// again (the router in app.js draws the page on every hashchange).
+onReconnect(() => {
+  Object.assign(store, { traffic: [], trafficAfter: 0, logs: [], logUuids: new Set(), logsAfter: '', jobs: new Map() });
+  if (document.querySelector('[data-testid=page-error]')) window.dispatchEvent(new HashChangeEvent('hashchange'));
+});
 
 export async function pollLogs() {
   for (let guard = 0; guard < 20; guard++) {

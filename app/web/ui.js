@@ -99,6 +99,7 @@ export function toast(message, kind = '') {
   t.textContent = message;
   const box = document.getElementById('toasts');
   // A success clears the errors before it: they are about what just worked.
+  if (kind === 'ok') for (const bad of box.querySelectorAll('.toast.bad')) bad.remove();
   box.appendChild(t);
   while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => t.remove(), kind === 'bad' ? 7000 : 2500);

@@ -84,10 +84,9 @@ export async function loadDemoDirectory(onProgress = () => {}) {
   return { people: people.length, groups: groups.length };
 }
 
-export async function demo(main) {
-  const canReset = session.features.reset === true
-    || await fetch('/sandbox/reset', { headers: { Accept: 'application/json' } }).then((r) => r.ok).catch(() => false);
-  setHtml(main, html`
+// The page's layout; rules, the encryption service's health and the clock are filled in later.
+function demoPageHtml(canReset) {
+  return html`
     <div class="page-head"><div class="grow"><h1>Demo &amp; faults</h1>
       <p>Seed a realistic directory, start over, and make the service provider or the encryption service misbehave.</p></div></div>
     <div class="split">
@@ -97,7 +96,8 @@ export async function demo(main) {
         <button class="btn primary" data-testid="demo-load">Load demo directory</button>
         <div class="progress" data-progress hidden><div></div></div><div class="small muted" data-progress-text></div>
         <h3>Start over</h3>
-        ${canReset ? html`<p>Empties the directory, apps, tasks and traffic, and the service provider's users and groups.</p>
+        ${canReset ? html`<p>Empties the directory, apps, tasks and traffic, and the service provider's users and groups; the preset app that
+          <code>okta-sandbox up</code> makes is made again.</p>
           <button class="btn danger" data-testid="demo-reset">Reset everything</button>`
           : html`<p class="muted" data-testid="demo-reset-unavailable">Reset needs <code>POST /sandbox/reset</code>, which this build does not have:
             restart <code>okta-sandbox up --in-memory</code> (or delete <code>./data</code>) to start over.</p>`}
@@ -135,7 +135,38 @@ export async function demo(main) {
             <span class="small muted">0 = off, 400–599</span></div></div>
         </div>
       </div>
-    </div>`);
+    </div>`;
+}
+
+// The encryption service's fault switches; returns the function that redraws its health.
+function wireEncryption(main) {
+  let encFaults = { down: false, delayMs: 0, failStatus: 0 };
+  async function drawEnc() {
+    if (!session.links.encryption) { setHtml($('[data-testid=enc-health]', main), pill('Not linked')); return; }
+    const f = await encryption('GET', 'faults').catch(() => null);
+    if (f) encFaults = f;
+    const health = await fetch('/sandbox/links/encryption/health').then((r) => r.json()).catch(() => ({ status: 'Unreachable' }));
+    setHtml($('[data-testid=enc-health]', main), statusPill(health.status || 'Unreachable'));
+    const active = document.activeElement;
+    for (const el of $$('[data-enc]', main)) if (el !== active) el.value = encFaults[el.dataset.enc] || 0;
+  }
+  const setEnc = async (patch) => {
+    try {
+      encFaults = await encryption('PUT', 'faults', { ...encFaults, ...patch });
+      toast(encFaults.down ? 'Encryption service is down' : 'Encryption service settings applied', encFaults.down ? 'bad' : 'ok');
+      await drawEnc();
+    } catch (err) { errorToast(err); }
+  };
+  $('[data-testid=enc-down]', main).onclick = () => setEnc({ down: true });
+  $('[data-testid=enc-up]', main).onclick = () => setEnc({ down: false });
+  $('[data-enc-apply]', main).onclick = () => setEnc(Object.fromEntries($$('[data-enc]', main).map((el) => [el.dataset.enc, Number(el.value || 0)])));
+  return drawEnc;
+}
+
+export async function demo(main) {
+  const canReset = session.features.reset === true
+    || await fetch('/sandbox/reset', { headers: { Accept: 'application/json' } }).then((r) => r.ok).catch(() => false);
+  setHtml(main, demoPageHtml(canReset));
 
   const bar = $('[data-progress]', main);
   $('[data-testid=demo-load]', main).onclick = async (e) => {
@@ -192,27 +223,7 @@ export async function demo(main) {
     try { await scimAdmin('DELETE', 'faults'); await drawRules(); } catch (err) { errorToast(err); }
   };
 
-  // Encryption service
-  let encFaults = { down: false, delayMs: 0, failStatus: 0 };
-  async function drawEnc() {
-    if (!session.links.encryption) { setHtml($('[data-testid=enc-health]', main), pill('not linked')); return; }
-    const f = await encryption('GET', 'faults').catch(() => null);
-    if (f) encFaults = f;
-    const health = await fetch('/sandbox/links/encryption/health').then((r) => r.json()).catch(() => ({ status: 'Unreachable' }));
-    setHtml($('[data-testid=enc-health]', main), statusPill(health.status || 'Unreachable'));
-    const active = document.activeElement;
-    for (const el of $$('[data-enc]', main)) if (el !== active) el.value = encFaults[el.dataset.enc] || 0;
-  }
-  const setEnc = async (patch) => {
-    try {
-      encFaults = await encryption('PUT', 'faults', { ...encFaults, ...patch });
-      toast(encFaults.down ? 'Encryption service is down' : 'Encryption service settings applied', encFaults.down ? 'bad' : 'ok');
-      await drawEnc();
-    } catch (err) { errorToast(err); }
-  };
-  $('[data-testid=enc-down]', main).onclick = () => setEnc({ down: true });
-  $('[data-testid=enc-up]', main).onclick = () => setEnc({ down: false });
-  $('[data-enc-apply]', main).onclick = () => setEnc(Object.fromEntries($$('[data-enc]', main).map((el) => [el.dataset.enc, Number(el.value || 0)])));
+  const drawEnc = wireEncryption(main);
 
   await Promise.all([drawRules().catch(errorToast), drawEnc().catch(errorToast)]);
   let n = 0;

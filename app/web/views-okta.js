@@ -1,7 +1,8 @@
 // The Okta admin side: Dashboard → Tasks, Directory → People and Groups,
 // Reports → System Log.
 import { okta, oktaAll, sandbox } from './api.js';
-import { store } from './store.js';
+import { store, isOpenTask, openTaskCount } from './store.js';
+import { loadGuideState, guideHtml } from './guide.js';
 import {
   $, $$, html, setHtml, modal, confirmModal, toast, errorToast, fmtTime, statusPill, pill, userDisplay,
   initials, formValues, pretty,
@@ -24,13 +25,17 @@ function personCell(u) {
 
 // ---------------------------------------------------------------- Dashboard
 
-export async function dashboard(main) {
+// #/dashboard, or #/dashboard/task/<id> to point at one task.
+export async function dashboard(main, parts = []) {
+  const focus = parts[0] === 'task' ? parts[1] : '';
   let showResolved = false;
   const apps = new Map();
+  const retried = new Map(); // task id → when it was retried from this page, for the outcome toast
   setHtml(main, html`
     <div class="page-head"><div class="grow"><h1>Dashboard</h1>
-      <p>Provisioning tasks: failed pushes with Okta's message, and a retry.</p></div></div>
+      <p>The setup guide, step by step, and the provisioning tasks: failed pushes with Okta's message, and a retry.</p></div></div>
     <div class="cards" data-testid="dashboard-cards"></div>
+    <div class="panel" data-testid="guide-panel"></div>
     <div class="panel" data-testid="tasks-panel">
       <div class="panel-head"><h2>Tasks</h2>
         <label class="inline small"><input type="checkbox" data-testid="tasks-show-resolved"> Show resolved</label></div>
@@ -38,54 +43,102 @@ export async function dashboard(main) {
         <thead><tr><th>Status</th><th>Task</th><th>Action</th><th>App</th><th>Created</th><th></th></tr></thead>
         <tbody></tbody></table></div>
     </div>`);
-  $('[data-testid=tasks-show-resolved]', main).onchange = (e) => { showResolved = e.target.checked; drawTasks(); };
+  const showResolvedBox = $('[data-testid=tasks-show-resolved]', main);
+  showResolvedBox.onchange = (e) => { showResolved = e.target.checked; drawTasks(); };
+  if (focus && store.tasks.some((t) => t.id === focus && !isOpenTask(t))) showResolvedBox.checked = showResolved = true;
+  let counts = { people: '…', groups: '…', apps: '…' };
 
   async function drawCards() {
     const [users, groups, appList] = await Promise.all([okta('GET', '/users?limit=1000'), okta('GET', '/groups?limit=1000'),
       okta('GET', '/apps?limit=200')]);
     for (const a of appList) apps.set(a.id, a.label);
-    const open = store.tasks.filter((t) => t.status !== 'RESOLVED').length;
+    counts = { people: users.length, groups: groups.length, apps: appList.length };
+    drawCounts();
+  }
+  // The open-task count comes from the same list as the table, on every tick.
+  function drawCounts() {
     setHtml($('[data-testid=dashboard-cards]', main), html`
-      <div class="card"><div class="n" data-testid="card-people">${users.length}</div><div class="l">People</div></div>
-      <div class="card"><div class="n" data-testid="card-groups">${groups.length}</div><div class="l">Groups</div></div>
-      <div class="card"><div class="n" data-testid="card-apps">${appList.length}</div><div class="l">Applications</div></div>
-      <div class="card"><div class="n" data-testid="card-tasks">${open}</div><div class="l">Open tasks</div></div>`);
+      <div class="card"><div class="n" data-testid="card-people">${counts.people}</div><div class="l">People</div></div>
+      <div class="card"><div class="n" data-testid="card-groups">${counts.groups}</div><div class="l">Groups</div></div>
+      <div class="card"><div class="n" data-testid="card-apps">${counts.apps}</div><div class="l">Applications</div></div>
+      <div class="card"><a class="n" href="#/dashboard" data-testid="card-tasks">${openTaskCount()}</a><div class="l">Open tasks</div></div>`);
+  }
+  // The checklist reads the service provider's status, which can take seconds while the encryption
+  // service is down: it is drawn on the side, never holding up the ticker.
+  let guideBusy = null;
+  function drawGuide() {
+    guideBusy = guideBusy || loadGuideState()
+      .then((st) => setHtml($('[data-testid=guide-panel]', main), guideHtml(st)))
+      .catch((e) => console.warn('setup guide', e))
+      .finally(() => { guideBusy = null; });
+    return guideBusy;
   }
 
   function drawTasks() {
-    const tasks = store.tasks.filter((t) => showResolved || t.status !== 'RESOLVED').slice().reverse();
+    drawCounts();
+    announceRetries(retried);
+    const tasks = store.tasks.filter((t) => showResolved || isOpenTask(t)).slice().reverse();
     const body = $('[data-testid=tasks-table] tbody', main);
     if (!body) return;
-    setHtml(body, tasks.length ? tasks.map((t) => html`
-      <tr data-testid="task-row" data-task-id="${t.id}" data-status="${t.status}">
-        <td>${statusPill(t.status)}</td>
-        <td data-testid="task-message">${t.message}
-          <div class="small muted">${[store.names.get(t.userId), store.names.get(t.groupId)].filter(Boolean).join(' · ')}</div></td>
-        <td class="nowrap">${kindLabel(t.jobKind)}</td>
-        <td>${apps.get(t.appId) || store.names.get(t.appId) || t.appId}</td>
-        <td class="nowrap small">${fmtTime(t.created)}</td>
-        <td>${t.status === 'OPEN' ? html`<button class="btn sm primary" data-testid="task-retry" data-retry="${t.id}">Retry</button>` : ''}</td>
-      </tr>`) : html`<tr><td colspan="6" class="empty" data-testid="tasks-empty">No open tasks. Failed provisioning shows here.</td></tr>`);
-    for (const b of $$('[data-retry]', body)) {
-      b.onclick = async () => {
-        b.disabled = true;
-        try {
-          await sandbox('POST', `/tasks/${b.dataset.retry}/retry`);
-          toast('Retrying the task', 'ok');
-        } catch (e) { errorToast(e); }
-      };
-    }
+    setHtml(body, tasks.length ? tasks.map((t) => taskRow(t, apps, t.id === focus))
+      : html`<tr><td colspan="6" class="empty" data-testid="tasks-empty">No open tasks. A push that fails (an error from the SCIM server,
+        the encryption service down) shows here with Okta's message and a Retry.</td></tr>`);
+    wireRetry(body, retried);
   }
 
   await drawCards();
+  await drawGuide();
   drawTasks();
+  const row = focus && $(`[data-task-id="${CSS.escape(focus)}"]`, main);
+  if (row) row.scrollIntoView({ block: 'center' });
   let n = 0;
   return {
     refresh: async () => {
       drawTasks();
-      if (++n % 5 === 0) await drawCards();
+      if (++n % 5 === 0) {
+        drawGuide();
+        await drawCards();
+      }
     },
   };
+}
+
+function wireRetry(body, retried) {
+  for (const b of $$('[data-retry]', body)) {
+    b.onclick = async () => {
+      b.disabled = true;
+      try {
+        await sandbox('POST', `/tasks/${b.dataset.retry}/retry`);
+        retried.set(b.dataset.retry, Date.now());
+        toast('Retrying the task', 'ok');
+      } catch (e) { errorToast(e); }
+    };
+  }
+}
+
+// After Retry: a toast when the task is resolved, or when it fails again
+// (read from a task list asked for after the retry was).
+function announceRetries(retried) {
+  for (const [id, when] of [...retried]) {
+    const t = store.tasks.find((x) => x.id === id);
+    if (!t || store.tasksAsked <= when || t.status === 'RETRYING') continue;
+    retried.delete(id);
+    if (t.status === 'RESOLVED') toast(`Task resolved: ${taskSubject(t) || kindLabel(t.jobKind)} provisioned`, 'ok');
+    else errorToast(new Error(`The retry failed again: ${t.message}`));
+  }
+}
+
+const taskSubject = (t) => [store.names.get(t.userId), store.names.get(t.groupId)].filter(Boolean).join(' · ');
+
+function taskRow(t, apps, focused) {
+  return html`<tr data-testid="task-row" data-task-id="${t.id}" data-status="${t.status}" ${focused ? html`data-focused="true" style="outline:2px solid var(--blue)"` : ''}>
+    <td>${statusPill(t.status)}</td>
+    <td data-testid="task-message">${t.message}<div class="small muted">${taskSubject(t)}</div></td>
+    <td class="nowrap">${kindLabel(t.jobKind)}</td>
+    <td>${apps.get(t.appId) || store.names.get(t.appId) || t.appId}</td>
+    <td class="nowrap small">${fmtTime(t.created)}</td>
+    <td>${t.status === 'OPEN' ? html`<button class="btn sm primary" data-testid="task-retry" data-retry="${t.id}">Retry</button>` : ''}</td>
+  </tr>`;
 }
 
 // ---------------------------------------------------------------- People
@@ -96,7 +149,7 @@ export async function people(main, parts) {
   setHtml(main, html`
     <div class="page-head"><div class="grow"><h1>People</h1><p>The Okta directory's users.</p></div>
       <button class="btn primary" data-testid="add-person">Add person</button></div>
-    <div class="toolbar"><input type="search" placeholder="Search by name or login" data-testid="people-search" style="max-width:320px">
+    <div class="toolbar"><input type="search" placeholder="Search by name or login" aria-label="Search people" data-testid="people-search" style="max-width:320px">
       <span class="grow"></span><span class="muted small" data-testid="people-count"></span></div>
     <div class="table-wrap"><table class="grid" data-testid="people-table">
       <thead><tr><th>Person &amp; username</th><th>Primary email</th><th>Title</th><th>Status</th></tr></thead>
@@ -113,7 +166,8 @@ export async function people(main, parts) {
     setHtml($('tbody', main), shown.length ? shown.map((u) => html`
       <tr data-testid="person-row" data-login="${u.profile.login}" data-status="${u.status}">
         <td>${personCell(u)}</td><td>${u.profile.email}</td><td>${u.profile.title || ''}</td><td>${statusPill(u.status)}</td></tr>`)
-      : html`<tr><td colspan="4" class="empty">No people yet. Add a person, or load the demo directory (Demo &amp; faults).</td></tr>`);
+      : html`<tr><td colspan="4" class="empty" data-testid="people-empty">${users.length ? 'Nobody matches the search.'
+        : html`No people yet. <b>Add person</b> above, or load the demo directory from <a href="#/demo">Demo &amp; faults</a>.`}</td></tr>`);
   }
   $('[data-testid=people-search]', main).oninput = (e) => { q = e.target.value.trim(); draw(); };
   $('[data-testid=add-person]', main).onclick = () => addPersonModal(load);
@@ -128,7 +182,7 @@ function newPassword() {
   return `Sb-${Array.from(a, (n) => n.toString(36)).join('').slice(0, 14)}!9`;
 }
 
-function addPersonModal(done) {
+export function addPersonModal(done) {
   const { root } = modal({
     title: 'Add Person',
     testid: 'add-person-modal',
@@ -198,7 +252,7 @@ async function person(main, id) {
           </select><button class="btn" data-add-group-btn data-testid="person-add-group">Add</button></div>
           <table class="grid"><tbody>${groups.length ? groups.map((g) => html`<tr data-testid="person-group-row"><td><a href="#/groups/${g.id}">${g.profile.name}</a></td>
             <td style="text-align:right"><button class="btn sm danger" data-remove-group="${g.id}">Remove</button></td></tr>`)
-            : html`<tr><td class="empty">Not in any group.</td></tr>`}</tbody></table></div>
+            : html`<tr><td class="empty">Not in any group. Choose one in "Add to group…" above.</td></tr>`}</tbody></table></div>
       </div>`);
     for (const b of $$('[data-life]', main)) {
       b.onclick = async () => {
@@ -253,7 +307,8 @@ export async function groups(main, parts) {
     setHtml($('tbody', main), list.length ? list.map((g, i) => html`
       <tr data-testid="group-row" data-name="${g.profile.name}"><td><a href="#/groups/${g.id}">${g.profile.name}</a></td>
         <td>${g.profile.description || ''}</td><td>${counts[i]}</td></tr>`)
-      : html`<tr><td colspan="3" class="empty">No groups yet.</td></tr>`);
+      : html`<tr><td colspan="3" class="empty" data-testid="groups-empty">No groups yet. <b>Add group</b> above, or load the demo
+        directory from <a href="#/demo">Demo &amp; faults</a>.</td></tr>`);
   }
   $('[data-testid=add-group]', main).onclick = () => modal({
     title: 'Add Group',
@@ -290,7 +345,7 @@ async function group(main, id) {
         <table class="grid" data-testid="group-members"><thead><tr><th>Person</th><th>Status</th><th></th></tr></thead><tbody>
         ${members.length ? members.map((u) => html`<tr data-testid="group-member-row" data-login="${u.profile.login}"><td>${personCell(u)}</td><td>${statusPill(u.status)}</td>
           <td style="text-align:right"><button class="btn sm danger" data-remove="${u.id}">Remove</button></td></tr>`)
-          : html`<tr><td colspan="3" class="empty">No members.</td></tr>`}</tbody></table></div>`);
+          : html`<tr><td colspan="3" class="empty">No members yet. Choose people in "Assign people…" above and Add.</td></tr>`}</tbody></table></div>`);
     $('[data-add-btn]', main).onclick = async () => {
       const uid = $('[data-add]', main).value;
       if (!uid) return;
@@ -318,12 +373,18 @@ async function group(main, id) {
 
 // ---------------------------------------------------------------- System Log
 
+// A target: a user by name and login, anything else by name and type.
+const targetCell = (t) => (t.type === 'User'
+  ? html`<div data-testid="syslog-user-target">${t.displayName || t.alternateId}${t.alternateId && t.alternateId !== t.displayName
+    ? html` <span class="muted">(${t.alternateId})</span>` : ''}</div>`
+  : html`<div>${t.displayName} <span class="muted">(${t.type})</span></div>`);
+
 export async function systemLog(main) {
   let q = '';
   let expanded = null;
   setHtml(main, html`
     <div class="page-head"><div class="grow"><h1>System Log</h1><p>Events written by the directory and the provisioning engine, newest first.</p></div></div>
-    <div class="toolbar"><input type="search" placeholder="Filter: event type, message, target…" data-testid="syslog-search" style="max-width:380px">
+    <div class="toolbar"><input type="search" placeholder="Filter: event type, message, target…" aria-label="Filter events" data-testid="syslog-search" style="max-width:380px">
       <label class="inline small"><input type="checkbox" data-testid="syslog-failures"> Failures only</label>
       <span class="grow"></span><span class="muted small" data-count></span></div>
     <div class="table-wrap"><table class="grid" data-testid="syslog-table">
@@ -342,10 +403,11 @@ export async function systemLog(main) {
       <tr class="clickable" data-testid="syslog-row" data-uuid="${e.uuid}" data-event-type="${e.eventType}">
         <td class="nowrap small">${fmtTime(e.published)}</td><td class="small">${e.actor && e.actor.displayName}</td>
         <td><div>${e.displayMessage}</div><div class="small mono muted">${e.eventType}</div></td>
-        <td class="small">${(e.target || []).map((t) => html`<div>${t.displayName} <span class="muted">(${t.type})</span></div>`)}</td>
+        <td class="small" data-testid="syslog-targets">${(e.target || []).map(targetCell)}</td>
         <td>${statusPill(e.outcome && e.outcome.result)}${e.outcome && e.outcome.reason ? html`<div class="small">${e.outcome.reason}</div>` : ''}</td></tr>
       ${expanded === e.uuid ? html`<tr><td colspan="5"><pre class="body">${pretty(e)}</pre></td></tr>` : ''}`)
-      : html`<tr><td colspan="5" class="empty">No events.</td></tr>`);
+      : html`<tr><td colspan="5" class="empty" data-testid="syslog-empty">${store.logs.length ? 'No events match the filter.'
+        : 'No events yet. Changes to people, groups and apps, and every provisioning push, are logged here.'}</td></tr>`);
     for (const tr of $$('tr[data-uuid]', main)) {
       tr.onclick = () => { expanded = expanded === tr.dataset.uuid ? null : tr.dataset.uuid; draw(true); };
     }

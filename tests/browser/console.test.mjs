@@ -12,7 +12,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox, artifactsDir, launchChromium, screenshotter, stepper, waitFor } from './sandbox.mjs';
+import { Sandbox, artifactsDir, launchChromium, newPage, screenshotter, stepper, waitFor } from './sandbox.mjs';
 
 const ARTIFACTS = artifactsDir('console');
 const sandbox = new Sandbox();
@@ -54,10 +54,7 @@ describe('web console: the setup guide in the browser', () => {
   before(async () => {
     env.orgUrl = await sandbox.start();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page = await newPage(browser, { viewport: { width: 1280, height: 800 }, acceptDownloads: true }, pageErrors);
   });
 
   after(async () => {

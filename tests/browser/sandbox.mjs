@@ -119,6 +119,16 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+// A page in a new browser context (`options` as for browser.newContext) with a
+// 15 s default timeout; the page's script errors are pushed onto `errors`.
+export async function newPage(browser, options, errors) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  return page;
+}
+
 // Numbered screenshots of the page getPage() returns (or of `other`), into dir.
 export function screenshotter(dir, getPage, { fullPage = true } = {}) {
   let shot = 0;

@@ -13,7 +13,7 @@
 // Fails when node's playwright-core, /usr/bin/chromium or the binary is missing (sandbox.mjs).
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox, artifactsDir, launchChromium, screenshotter, stepper, waitFor } from './sandbox.mjs';
+import { Sandbox, artifactsDir, launchChromium, newPage, screenshotter, stepper, waitFor } from './sandbox.mjs';
 
 const ARTIFACTS = artifactsDir('signon');
 const sandbox = new Sandbox();
@@ -54,10 +54,7 @@ describe('web console: OpenID Connect sign-on in the browser', () => {
     env.orgUrl = await sandbox.start();
     env.apiToken = (await (await fetch(env.orgUrl + '/sandbox/console/session')).json()).apiToken;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page = await newPage(browser, { viewport: { width: 1280, height: 900 } }, pageErrors);
   });
 
   after(async () => {

@@ -718,6 +718,7 @@ TEST_CASE("jobs still queued when the mock stops run after it starts again on th
     std::string app = call(*m, "POST", "/api/v1/apps", Json{{"label", "J"}, {"signOnMode", "AUTO_LOGIN"}})["id"];
     call(*m, "POST", "/api/v1/apps/" + app + "/connections/default?activate=true",
          Json{{"baseUrl", scim.base_url()}, {"profile", Json{{"authScheme", "TOKEN"}, {"token", "scim-token"}}}});
+    call(*m, "PATCH", "/sandbox/apps/" + app + "/provisioning", Json{{"createUsers", true}});  // off on a new app
     call(*m, "POST", "/sandbox/engine", Json{{"paused", true}});
     for (int i = 0; i < 3; ++i) {
       std::string login = "j" + std::to_string(i) + "@example.com";

@@ -44,8 +44,12 @@ class Harness {
     auto conn = Call("POST", "/api/v1/apps/" + app_id + "/connections/default?activate=true",
                      Json{{"baseUrl", scim.base_url()}, {"profile", Json{{"authScheme", "TOKEN"}, {"token", "scim-token"}}}});
     REQUIRE(conn.status == 200);
-    settings["clientProfile"] = client_profile;
-    Settings(settings);
+    // A new app starts with the To App toggles off, as in Okta; these tests
+    // are about pushes, so they turn them on (a test's own settings win).
+    Json patch{{"createUsers", true}, {"updateAttributes", true}, {"deactivateUsers", true}};
+    for (auto it = settings.begin(); it != settings.end(); ++it) patch[it.key()] = it.value();
+    patch["clientProfile"] = client_profile;
+    Settings(patch);
   }
   ~Harness() {
     client_.reset();  // close keep-alive connections so the server stops at once
