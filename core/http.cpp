@@ -136,7 +136,8 @@ int LocalPort(int fd) {
 // keep-alive connection (a browser's) for the keep-alive timeout and a
 // half-sent request for the read timeout: seconds after Ctrl+C. Shutting down
 // the read side of every connection accepted on `port` ends those waits at
-// once; answers being written still go out.
+// once. (It also makes cpp-httplib drop an answer not yet written, so Stop
+// first gives the workers a moment to finish.)
 void WakeConnectionsOn(int port) {
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return;
@@ -155,7 +156,12 @@ void WakeConnectionsOn(int port) {
 void HttpListener::Stop() {
   if (!running_.exchange(false)) return;
   server_.stop();
-  WakeConnectionsOn(port_);
+  // is_running() turns false once the workers are done: answers in flight get
+  // 100 ms, then the connections left (idle or stalled) are woken.
+  auto grace = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  while (server_.is_running() && std::chrono::steady_clock::now() < grace)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  if (server_.is_running()) WakeConnectionsOn(port_);
   if (thread_.joinable()) thread_.join();
 }
 
