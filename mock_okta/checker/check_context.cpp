@@ -128,6 +128,7 @@ core::Status CheckContext::Setup() {
     p.basic_username = opts.username;
     p.basic_password = opts.password;
     p.unique_field = opts.unique_field;
+    p.create_users = p.update_attributes = p.deactivate_users = true;  // off on a new app (model.h)
     p.sync_password = true;
     p.client_profile = profile;
     p.timeout_ms = opts.timeout_ms;
