@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,19 @@ CLI::Option* AddProvisioningWorkersOption(CLI::App* cmd, int& value) {
                    "1 = one in-order worker")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+}
+
+void AddRetentionOptions(CLI::App* cmd, service_cmd::RecordRetention& r) {
+  cmd->add_option("--keep-records", r.keep,
+                  "the mock Okta keeps the newest N traffic records and N System Log events; 0 = no limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--keep-records-for", r.max_age_s,
+                  "...and only those written in this last span of real time, e.g. 90m, 12h, 7d (seconds if no "
+                  "unit); 0 = no age limit. Default 7d")
+      ->transform(CLI::AsNumberWithUnit(std::map<std::string, int64_t>{{"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}},
+                                        CLI::AsNumberWithUnit::CASE_SENSITIVE))
+      ->check(CLI::NonNegativeNumber);
 }
 
 // Every command's options, bound to CLI11 by the Add…Command functions below.
@@ -129,6 +143,7 @@ void AddOktaCommand(CLI::App& app, Cli& c) {
   cmd->add_option("--bind", c.okta.bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-token", c.okta.api_token, "SSWS token for /api/v1; default: generated");
   AddProvisioningWorkersOption(cmd, c.okta.provisioning_workers);
+  AddRetentionOptions(cmd, c.okta.retention);
   AddStorageOptions(cmd, c.okta_storage);
 }
 
@@ -144,6 +159,7 @@ void AddUpCommand(CLI::App& app, Cli& c) {
   cmd->add_option("--okta-token", o.okta_token, "Mock Okta SSWS token; default: generated");
   AddGroupPatchResponseOption(cmd, o.group_patch_response);
   AddProvisioningWorkersOption(cmd, o.provisioning_workers);
+  AddRetentionOptions(cmd, o.retention);
   AddStorageOptions(cmd, c.up_storage);
 }
 

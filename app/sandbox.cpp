@@ -73,6 +73,8 @@ core::Status Sandbox::StartOkta() {
   c.clock = clock_.get();
   if (config_.deterministic) c.seed = config_.deterministic->seed;
   c.provisioning_workers = config_.provisioning_workers;
+  c.max_traffic_records = c.max_log_events = config_.keep_records;
+  c.max_record_age = config_.keep_records_for;
   c.preset = okta::PresetApp{scim_base_url(), scim_token()};
   c.links.scim_admin_url = scim_admin_url();
   c.links.encryption_url = encryption_url();

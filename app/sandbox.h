@@ -61,6 +61,10 @@ struct SandboxConfig {
   // jobs for different users overlap; one user's jobs stay in order; 1 = one
   // in-order worker (what deterministic runs need).
   int provisioning_workers = 8;
+  // The mock Okta's traffic records and System Log events: the newest this
+  // many, written at most this long ago (0: no limit).
+  int64_t keep_records = 100000;
+  std::chrono::seconds keep_records_for{7 * 24 * 3600};
   std::optional<Deterministic> deterministic;  // none: system clock, random ids
   // Set: only the mock Okta starts, its preset app provisioning this server.
   std::optional<ExternalScim> external_scim;

@@ -201,6 +201,8 @@ int RunOkta(const OktaOptions& o, const StorageOptions& storage) {
   config.api_token = OktaTokenFor(o.api_token, storage);
   config.db_path = storage.PathFor("okta.db");
   config.provisioning_workers = o.provisioning_workers;
+  config.max_traffic_records = config.max_log_events = o.retention.keep;
+  config.max_record_age = std::chrono::seconds(o.retention.max_age_s);
   config.console_assets = ConsoleAssetFor;
   sigset_t signals = BlockStopSignals();
   okta::MockOkta mock(config);
@@ -239,6 +241,8 @@ int RunUp(const UpOptions& o, const StorageOptions& storage) {
   config.okta_token = OktaTokenFor(o.okta_token, storage);
   config.group_patch_no_content = o.group_patch_response == "no-content";
   config.provisioning_workers = o.provisioning_workers;
+  config.keep_records = o.retention.keep;
+  config.keep_records_for = std::chrono::seconds(o.retention.max_age_s);
   config.console_assets = ConsoleAssetFor;
   app::Sandbox sandbox(config);
   if (auto st = sandbox.Start(); !st.ok()) {

@@ -50,11 +50,20 @@ struct FaultOptions {
   int fail_status = -1;
 };
 
+// How many traffic records and System Log events the mock Okta keeps, and
+// for how long (okta::Config::max_traffic_records, max_log_events,
+// max_record_age); 0 = no limit.
+struct RecordRetention {
+  int64_t keep = 100000;
+  int64_t max_age_s = 7 * 24 * 3600;
+};
+
 struct OktaOptions {
   std::string bind = "127.0.0.1";
   int port = 7010;
   std::string api_token;
   int provisioning_workers = 8;
+  RecordRetention retention;
   bool quiet = false;  // --quiet (see Quiet below)
 };
 
@@ -67,6 +76,7 @@ struct UpOptions {
   std::string okta_token;
   std::string group_patch_response = "resource";
   int provisioning_workers = 8;
+  RecordRetention retention;
   bool quiet = false;  // --quiet (see Quiet below)
 };
 

@@ -166,6 +166,7 @@ core::Result<int> MockOkta::Start() {
   if (!store.ok()) return store.error();
   d.store = std::move(*store);
   d.store->SetRetention(d.config.max_log_events, d.config.max_traffic_records);
+  d.store->SetMaxAge(d.config.max_record_age);
   d.org = std::make_unique<Org>(*d.store, *d.ids, *d.clock, d.config.scim_timeout);
   ScimSender& sender = d.config.scim_sender ? *d.config.scim_sender : d.sender;
   d.engine = std::make_unique<Engine>(*d.org, sender, *d.clock, d.config.provisioning_workers);

@@ -69,6 +69,8 @@ struct Config {
   // are kept; older ones are deleted as new ones are written (0: keep all).
   int64_t max_log_events = 100000;
   int64_t max_traffic_records = 100000;
+  // ...and only those written in the last week (real time; 0: no age limit).
+  std::chrono::seconds max_record_age{7 * 24 * 3600};
   // The web console's assets (app/ embeds them); empty: no console at "/".
   ConsoleAssetLookup console_assets;
   // The other services, for the console's same-origin proxies under

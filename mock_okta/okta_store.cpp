@@ -1,5 +1,7 @@
 #include "mock_okta/okta_store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "core/log.h"
@@ -356,6 +358,25 @@ std::vector<Json> OktaStore::ListDocs(const std::string& kind) {
 Status OktaStore::DeleteDoc(const std::string& kind, const std::string& id) { return Delete("docs", kind, id); }
 
 std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", nullptr, "", 0, -1)); }
+// Read on every successful job (a success may resolve tasks): only the app's
+// unresolved tasks are decoded, however many resolved ones the app has.
+std::vector<Task> OktaStore::ListUnresolvedTasks(const std::string& app_id) {
+  return DecodeAll<Task>(pool_->Read([&](core::Db& db) {
+    std::vector<std::pair<int64_t, std::string>> out;
+    auto st = db.Prepare(
+        "SELECT seq, data FROM tasks WHERE x = ? AND json_extract(data, '$.status') != 'RESOLVED' "
+        "ORDER BY seq");
+    if (!st.ok()) return out;
+    (*st)->Bind(1, app_id);
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok() || !*row) break;
+      out.emplace_back((*st)->ColumnInt(0), (*st)->ColumnText(1));
+    }
+    (*st)->Reset();
+    return out;
+  }));
+}
 
 // ---- logs and traffic ----
 namespace {
@@ -394,6 +415,7 @@ void OktaStore::Append(const char* table, std::function<std::string()> make) {
 }
 
 void OktaStore::FlushLoop() {
+  pthread_setname_np(pthread_self(), "okta-records");
   auto next_checkpoint = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lk(append_mu_);
   while (!stop_) {
@@ -402,6 +424,7 @@ void OktaStore::FlushLoop() {
     lk.unlock();
     if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
     if (std::chrono::steady_clock::now() >= next_checkpoint) {
+      TrimExpired();
       if (auto st = Checkpoint(); !st.ok()) spdlog::warn("mock_okta: checkpoint failed: {}", st.error().detail);
       next_checkpoint = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
     }
@@ -462,8 +485,71 @@ Status OktaStore::FlushAppends() {
       (*stmt)->Bind(1, max);
       if (auto s = (*stmt)->Exec(); !s.ok()) return s;
     }
+    if (auto s = TrimByAge(db); !s.ok()) return s;
     return tx.Commit();
   });
+}
+
+// A mark stands for a window of `Spacing()` from its `at`: every row up to
+// its seqs was written by the window's end. Rows go once the window's end is
+// older than the limit: never early, at most one window (1 % of the limit,
+// at least a second) late, and the marks stay few.
+std::chrono::steady_clock::duration OktaStore::AgeWindow() const {
+  return std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(1), max_age_ / 100);
+}
+
+// Called inside the batch's transaction, holding flush_mu_.
+Status OktaStore::TrimByAge(core::Db& db) {
+  if (max_age_.count() <= 0) return Status::Ok();
+  const auto now = now_ ? now_() : std::chrono::steady_clock::now();
+  auto max_seq = [&db](const char* table) -> int64_t {
+    auto st = db.Prepare(std::string("SELECT COALESCE(MAX(seq), 0) FROM ") + table);
+    if (!st.ok()) return 0;
+    auto row = (*st)->Step();
+    int64_t v = row.ok() && *row ? (*st)->ColumnInt(0) : 0;
+    (*st)->Reset();
+    return v;
+  };
+  AgeMark latest{now, max_seq("logs"), max_seq("traffic")};
+  if (!age_marks_.empty() && now - age_marks_.back().at < AgeWindow()) {
+    latest.at = age_marks_.back().at;  // still inside the newest window
+    age_marks_.back() = latest;
+  } else {
+    age_marks_.push_back(latest);
+  }
+  while (!age_marks_.empty() && now - age_marks_.front().at > max_age_ + AgeWindow()) {
+    const AgeMark m = age_marks_.front();
+    age_marks_.pop_front();
+    for (auto [table, seq] : {std::pair<const char*, int64_t>{"logs", m.logs_seq}, {"traffic", m.traffic_seq}}) {
+      auto st = db.Prepare(std::string("DELETE FROM ") + table + " WHERE seq <= ?");
+      if (!st.ok()) return st.error();
+      (*st)->Bind(1, seq);
+      if (auto s = (*st)->Exec(); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
+void OktaStore::SetMaxAge(std::chrono::seconds max_age, SteadyNow now) {
+  std::lock_guard<std::mutex> fl(flush_mu_);
+  max_age_ = max_age;
+  now_ = std::move(now);
+  age_marks_.clear();
+  // Rows already stored (from an earlier run) count from now.
+  if (auto s = pool_->Write([&](core::Db& db) { return TrimByAge(db); }); !s.ok()) {
+    spdlog::error("mock_okta: could not apply the record age limit: {}", s.error().detail);
+  }
+}
+
+// From the writing thread, so old rows go although nothing new is written.
+void OktaStore::TrimExpired() {
+  std::lock_guard<std::mutex> fl(flush_mu_);
+  if (max_age_.count() <= 0 || age_marks_.empty()) return;
+  const auto now = now_ ? now_() : std::chrono::steady_clock::now();
+  if (now - age_marks_.front().at <= max_age_ + AgeWindow()) return;
+  if (auto s = pool_->Write([&](core::Db& db) { return TrimByAge(db); }); !s.ok()) {
+    spdlog::error("mock_okta: could not apply the record age limit: {}", s.error().detail);
+  }
 }
 
 void OktaStore::JournalJob(const std::string& id, std::optional<std::string> doc) {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -72,6 +74,7 @@ class OktaStore {
   core::Status PutTask(const Task& t);
   std::optional<Task> LookupTask(const std::string& id);
   std::vector<Task> ListTasks();
+  std::vector<Task> ListUnresolvedTasks(const std::string& app_id);
   // Runs body with every write of this thread in one transaction, committed
   // when body returns Ok (rolled back otherwise). Returns body's status, or
   // the commit's error.
@@ -115,6 +118,16 @@ class OktaStore {
   // Keeps at most this many System Log events and traffic records: after
   // each batch write the oldest beyond the limit are deleted (0: no limit).
   void SetRetention(int64_t max_logs, int64_t max_traffic);
+  // Also deletes events and records written more than `max_age` ago (0: no
+  // age limit). Age is real elapsed time on this process's steady clock, not
+  // the sandbox clock (moving that must not drop traffic); rows written before
+  // the store was opened count from the moment it was opened. `now` replaces
+  // the steady clock in tests.
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+  void SetMaxAge(std::chrono::seconds max_age, SteadyNow now = nullptr);
+  // Deletes what the age limit has expired (the writing thread calls it every
+  // 0.5 s, so old rows go although nothing new is written).
+  void TrimExpired();
 
   ~OktaStore();
   OktaStore(const OktaStore&) = delete;
@@ -147,6 +160,16 @@ class OktaStore {
   std::unordered_map<std::string, App> apps_;
   uint64_t apps_epoch_ = 0;  // bumped by every app write, so a read that raced one is not cached
   std::atomic<int64_t> max_logs_{0}, max_traffic_{0};
+  // Age retention, guarded by flush_mu_ (see AgeWindow in the .cpp).
+  struct AgeMark {
+    std::chrono::steady_clock::time_point at;
+    int64_t logs_seq, traffic_seq;
+  };
+  std::chrono::seconds max_age_{0};
+  SteadyNow now_;
+  std::deque<AgeMark> age_marks_;
+  core::Status TrimByAge(core::Db& db);
+  std::chrono::steady_clock::duration AgeWindow() const;
   std::mutex flush_mu_;  // one flush at a time, so rows keep the append order
   std::thread flusher_;
 };

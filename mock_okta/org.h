@@ -117,10 +117,13 @@ class Org {
   void AddTrafficLater(std::function<core::Json()> make);
   // Tasks: a failed job opens (or re-opens) one with a Retry of `retry`; the
   // app user or mapping shows ERROR. A 429 keeps one RATE_LIMITED task per
-  // job and returns its id. A job that succeeds resolves the task it came from.
+  // job and returns its id. A job that succeeds resolves the task it came from
+  // and any other task whose work it did (ResolveTasks).
   core::Status OpenTask(const Job& job, const std::string& message, const std::string& failure, const Job& retry);
   core::Result<std::string> SaveRateLimitedTask(const Job& job, const std::string& message, const Job& retry);
-  core::Status ResolveTask(const std::string& task_id);
+  // Resolves each unresolved task of the app that `done_by` accepts
+  // (the engine's JobResolvesTask), under the directory's lock.
+  core::Status ResolveTasks(const std::string& app_id, const std::function<bool(const Task&)>& done_by);
   // OPEN → RETRYING; kNotFound, kInvalidValue (not open).
   core::Result<Task> MarkTaskRetrying(const std::string& task_id);
   std::string NewJobId();

@@ -224,13 +224,15 @@ core::Result<std::string> Org::SaveRateLimitedTask(const Job& job, const std::st
   return t.id;
 }
 
-core::Status Org::ResolveTask(const std::string& task_id) {
+core::Status Org::ResolveTasks(const std::string& app_id, const std::function<bool(const Task&)>& done_by) {
   std::lock_guard<std::mutex> lk(mu_);
-  auto t = store_.LookupTask(task_id);
-  if (!t) return core::Status::Ok();
-  t->status = TaskStatus::kResolved;
-  t->last_updated = Now();
-  return store_.PutTask(*t);
+  for (Task& t : store_.ListUnresolvedTasks(app_id)) {
+    if (!done_by(t)) continue;
+    t.status = TaskStatus::kResolved;
+    t.last_updated = Now();
+    if (auto s = store_.PutTask(t); !s.ok()) return s;
+  }
+  return core::Status::Ok();
 }
 
 core::Result<Task> Org::MarkTaskRetrying(const std::string& task_id) {

@@ -65,4 +65,26 @@ TaskDecision DecideTask(const Job& job, const Outcome& o, const App& app, const 
   return d;
 }
 
+bool JobResolvesTask(const Job& done, const Task& task) {
+  if (task.status == TaskStatus::kResolved) return false;
+  if (task.id == done.task_id) return true;  // its own Retry, or its parked 429 job
+  if (task.status != TaskStatus::kOpen && task.status != TaskStatus::kRetrying) return false;
+  if (task.app_id != done.app_id) return false;
+  const JobKind k = task.job.kind;
+  if (!done.user_id.empty()) {
+    if (task.user_id != done.user_id || !task.group_id.empty()) return false;
+    if (k == done.kind) return true;
+    const bool provisions = done.kind == JobKind::kUserPush || done.kind == JobKind::kUserReactivate;
+    return provisions && (k == JobKind::kUserPush || k == JobKind::kUserReactivate || k == JobKind::kUserUpdate);
+  }
+  if (!done.group_id.empty()) {
+    if (task.group_id != done.group_id || !task.user_id.empty()) return false;
+    if (k == done.kind) return true;
+    const bool full = done.kind == JobKind::kGroupPush || done.kind == JobKind::kGroupPushNow;
+    return full && (k == JobKind::kGroupPush || k == JobKind::kGroupPushNow || k == JobKind::kGroupMembers ||
+                    k == JobKind::kGroupRename);
+  }
+  return false;
+}
+
 }  // namespace okta

@@ -33,4 +33,14 @@ struct TaskDecision {
 TaskDecision DecideTask(const Job& job, const Outcome& outcome, const App& app, const std::string& subject_display,
                         core::TimePoint now);
 
+// Whether a job that just succeeded resolves a task: the task it came from
+// (its Retry, or its parked 429 job), or an OPEN or RETRYING task whose work
+// it did although it was not that task's Retry: the same
+// app and subject, and the same kind of work — a user push (Provision User, a
+// re-assignment) or reactivation also covers a failed profile update, and a
+// full group push or Push Now also covers a failed membership update or
+// rename. Rate-limited tasks are left to their parked job. [I] (inferred:
+// Okta's documentation says only that tasks can be retried or dismissed)
+bool JobResolvesTask(const Job& done, const Task& task);
+
 }  // namespace okta

@@ -149,6 +149,36 @@ TEST_CASE("retention keeps only the newest log events and traffic records", "[ok
   CHECK(logs.front().second["n"] == 201);
 }
 
+TEST_CASE("retention by age deletes events and records older than the limit", "[okta_store]") {
+  auto store = okta::OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  auto t = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  (*store)->SetMaxAge(std::chrono::seconds(100), [&t] { return t; });
+  auto write = [&](int from, int to) {
+    for (int i = from; i <= to; ++i) {
+      REQUIRE((*store)->AddTraffic(core::Json{{"n", i}}).ok());
+      REQUIRE((*store)->AddLog(core::Json{{"n", i}}).ok());
+    }
+    REQUIRE((*store)->FlushAppends().ok());
+  };
+  write(1, 10);                         // at 0 s
+  t += std::chrono::seconds(60);
+  write(11, 20);                        // at 60 s
+  t += std::chrono::seconds(42);        // 102 s: the first ten are over 100 s (+ the 1 s window) old
+  (*store)->TrimExpired();              // nothing new written: the writing thread's call
+  auto traffic = (*store)->ListTraffic(0, -1);
+  REQUIRE(traffic.size() == 10);
+  CHECK(traffic.front().second["n"] == 11);
+  CHECK((*store)->ListLogs(0, -1).size() == 10);
+  t += std::chrono::seconds(30);        // 131 s: the rest is 71 s old, kept
+  write(21, 25);
+  CHECK((*store)->ListTraffic(0, -1).size() == 15);
+  t += std::chrono::seconds(1000);
+  (*store)->TrimExpired();
+  CHECK((*store)->ListTraffic(0, -1).empty());
+  CHECK((*store)->ListLogs(0, -1).empty());
+}
+
 TEST_CASE("the store's own checkpoint copies the WAL into a file database", "[okta_store]") {
   std::string path = "/tmp/okta_store_checkpoint_test_" + std::to_string(::getpid()) + ".db";
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
