@@ -1,7 +1,7 @@
 // The console's shell: session, hash router, and the 1-second ticker that
 // keeps tasks, traffic and the System Log fresh without reloading the page.
 import { loadSession, session } from './api.js';
-import { store, pollTasks, pollTraffic, pollLogs } from './store.js';
+import { store, pollTasks, pollTraffic, pollLogs, openTaskCount } from './store.js';
 import { $, $$, esc, modalOpen } from './ui.js';
 import * as okta from './views-okta.js';
 import * as apps from './views-apps.js';
@@ -64,7 +64,7 @@ async function onTick() {
   } catch (e) {
     setOnline(false, e.message);
   }
-  const open = store.tasks.filter((t) => t.status === 'OPEN' || t.status === 'RATE_LIMITED').length;
+  const open = openTaskCount();  // the dashboard card's and the task list's count
   const badge = $('[data-testid=tasks-badge]');
   badge.hidden = open === 0;
   badge.textContent = String(open);

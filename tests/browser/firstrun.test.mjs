@@ -57,11 +57,13 @@ async function api(method, p, body) {
   return text ? JSON.parse(text) : null;
 }
 
-// Open (not resolved) tasks in the table, and the dashboard's count.
+// Open (not resolved) tasks in the table, the dashboard's count and the sidebar badge.
 async function taskCounts() {
   const rows = await page.locator('[data-testid=task-row]:not([data-status="RESOLVED"])').count();
   const card = Number(await byId('card-tasks').textContent());
-  return { rows, card };
+  const badgeEl = byId('tasks-badge');
+  const badge = (await badgeEl.isHidden()) ? 0 : Number(await badgeEl.textContent());
+  return { rows, card, badge };
 }
 
 const ADA = { first: 'Ada', last: 'Lovelace', login: 'ada.lovelace@example.com' };
@@ -224,13 +226,17 @@ describe('web console: the first run of a newcomer', () => {
   });
 
   step('the open-task count equals the task list, and stays equal after a retry', async () => {
-    await waitFor('count = list', async () => { const c = await taskCounts(); return c.rows === 1 && c.card === 1; });
+    await waitFor('count = list', async () => {
+      const c = await taskCounts();
+      return c.rows === 1 && c.card === 1 && c.badge === 1;
+    });
     await screenshot('dashboard-open-task');
     // Retry with Create Users still off: it fails again, with an error toast.
     await page.locator(`[data-testid=task-row][data-task-id="${env.taskId}"] [data-testid=task-retry]`).click();
     await page.locator('[data-testid=toasts] .toast.bad', { hasText: 'The retry failed again' }).waitFor({ timeout: 20000 });
     const c = await taskCounts();
     assert.equal(c.card, c.rows);
+    await waitFor('badge = list', async () => { const b = await taskCounts(); return b.badge === b.rows; });
   });
 
   step('a success clears the error toast; Retry after Create Users is on resolves the task with a success toast', async () => {
@@ -246,7 +252,7 @@ describe('web console: the first run of a newcomer', () => {
     await page.locator('[data-testid=toasts] .toast.ok', { hasText: 'Task resolved' }).waitFor({ timeout: 20000 });
     // The moment the list is empty, the count says 0 (it used to lag by seconds).
     await byId('tasks-empty').waitFor({ timeout: 20000 });
-    assert.deepEqual(await taskCounts(), { rows: 0, card: 0 });
+    assert.deepEqual(await taskCounts(), { rows: 0, card: 0, badge: 0 });
     await nav('#/dashboard', 'guide-steps');
     for (const k of ['to-app', 'assign']) assert.equal(await stepState(k), 'true', k);
     await screenshot('dashboard-resolved');
