@@ -117,11 +117,12 @@ std::optional<std::pair<int64_t, std::string>> OktaStore::GetBy(const char* tabl
 }
 
 std::vector<std::pair<int64_t, std::string>> OktaStore::List(const char* table, const char* col, const std::string& v,
-                                                             int64_t after_seq, int limit) {
+                                                             int64_t after_seq, int limit, const char* also) {
   return pool_->Read([&](core::Db& db) {
     std::vector<std::pair<int64_t, std::string>> out;
     std::string sql = std::string("SELECT seq, data FROM ") + table + " WHERE seq > ?";
     if (col) sql += std::string(" AND ") + col + " = ?";
+    if (also) sql += std::string(" AND ") + also;
     sql += " ORDER BY seq LIMIT ?";
     auto st = db.Prepare(sql);
     if (!st.ok()) return out;
@@ -359,21 +360,7 @@ std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", 
 // Read on every successful job (a success may resolve tasks): only the app's
 // unresolved tasks are decoded, however many resolved ones the app has.
 std::vector<Task> OktaStore::ListUnresolvedTasks(const std::string& app_id) {
-  return DecodeAll<Task>(pool_->Read([&](core::Db& db) {
-    std::vector<std::pair<int64_t, std::string>> out;
-    auto st = db.Prepare(
-        "SELECT seq, data FROM tasks WHERE x = ? AND json_extract(data, '$.status') != 'RESOLVED' "
-        "ORDER BY seq");
-    if (!st.ok()) return out;
-    (*st)->Bind(1, app_id);
-    while (true) {
-      auto row = (*st)->Step();
-      if (!row.ok() || !*row) break;
-      out.emplace_back((*st)->ColumnInt(0), (*st)->ColumnText(1));
-    }
-    (*st)->Reset();
-    return out;
-  }));
+  return DecodeAll<Task>(List("tasks", "x", app_id, 0, -1, "json_extract(data, '$.status') != 'RESOLVED'"));
 }
 
 Status OktaStore::Batch(const std::function<Status()>& body) {

@@ -147,8 +147,10 @@ class OktaStore {
                    const std::string& data);
   std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2);
   std::optional<std::pair<int64_t, std::string>> GetBy(const char* table, const char* col, const std::string& v);
+  // Rows after `after_seq` in seq order; `col` = `v` when col is set, and the
+  // SQL condition `also` when set (a literal of this file, never user input).
   std::vector<std::pair<int64_t, std::string>> List(const char* table, const char* col, const std::string& v,
-                                                    int64_t after_seq, int limit);
+                                                    int64_t after_seq, int limit, const char* also = nullptr);
   core::Status Delete(const char* table, const std::string& k1, const std::string& k2);
 
   std::unique_ptr<core::DbPool> pool_;
