@@ -260,6 +260,28 @@ describe('web console: the first run of a newcomer', () => {
     await page.locator(`[data-testid=assignment-row][data-login="${ADA.login}"][data-sync="SYNCHRONIZED"]`).waitFor({ timeout: 20000 });
   });
 
+  step('a task resolves when its person is provisioned another way (Provision User), not only by its Retry', async () => {
+    const createUsers = (status) => api('PUT', `/api/v1/apps/${env.appId}/features/USER_PROVISIONING`,
+      { capabilities: { create: { lifecycleCreate: { status } } } });
+    await createUsers('DISABLED');
+    const bea = await api('POST', '/api/v1/users?activate=true', {
+      profile: { firstName: 'Bea', lastName: 'Later', login: 'bea.later@example.com', email: 'bea.later@example.com' },
+    });
+    await api('POST', `/api/v1/apps/${env.appId}/users`, { id: bea.id, scope: 'USER' });
+    await nav('#/dashboard', 'tasks-table');
+    const row = page.locator('[data-testid=task-row][data-status="OPEN"]', { hasText: 'Bea Later' });
+    await row.waitFor({ timeout: 20000 });
+    await createUsers('ENABLED');
+    await nav(`#/apps/${env.appId}/assignments`, 'provision-users');
+    await byId('provision-users').click();
+    await page.locator('[data-testid=toasts] .toast.ok', { hasText: 'Queued 1 user' }).waitFor();
+    await page.locator('[data-testid=assignment-row][data-login="bea.later@example.com"][data-sync="SYNCHRONIZED"]')
+      .waitFor({ timeout: 20000 });
+    await nav('#/dashboard', 'tasks-table');
+    await byId('tasks-empty').waitFor({ timeout: 20000 });
+    assert.deepEqual(await taskCounts(), { rows: 0, card: 0, badge: 0 });
+  });
+
   step('Push Groups: a success toast once the group is pushed', async () => {
     const g = await api('POST', '/api/v1/groups', { profile: { name: 'Engineering', description: 'Engineers' } });
     const ada = await api('GET', `/api/v1/users/${encodeURIComponent(ADA.login)}`);
