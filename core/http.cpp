@@ -245,6 +245,10 @@ bool IsLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
+bool IsLoopbackPeer(const std::string& remote_addr) {
+  return remote_addr == "::1" || remote_addr.rfind("127.", 0) == 0 || remote_addr.rfind("::ffff:127.", 0) == 0;
+}
+
 std::string UrlEncode(const std::string& s, bool space_as_plus) {
   std::string out;
   out.reserve(s.size() * 3);

@@ -125,6 +125,9 @@ const char* HttpStatusText(int status);
 std::string HostName(const std::string& host_header);
 // localhost, [::1] or 127.x.y.z: a name that reaches only this machine.
 bool IsLoopbackHost(const std::string& host);
+// Whether a connection's peer address (httplib::Request::remote_addr) is this
+// machine's loopback: 127.0.0.0/8, ::1 or ::ffff:127.x.y.z.
+bool IsLoopbackPeer(const std::string& remote_addr);
 
 // Percent-encoding per RFC 3986 (unreserved kept). With `space_as_plus`, a
 // space becomes '+' (form style).

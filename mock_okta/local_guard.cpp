@@ -1,6 +1,7 @@
 #include "mock_okta/local_guard.h"
 
 #include "core/http.h"
+#include "core/secret.h"
 
 namespace okta {
 
@@ -19,12 +20,19 @@ bool Guarded(const std::string& path) {
 
 }  // namespace
 
-std::optional<std::pair<int, std::string>> RefuseForeignRequest(const httplib::Request& req, const std::string& bind) {
+std::optional<std::pair<int, std::string>> RefuseForeignRequest(const httplib::Request& req, const std::string& bind,
+                                                                const std::string& api_token) {
   if (!Guarded(req.path)) return std::nullopt;
   std::string host = core::HostName(req.get_header_value("Host"));
   bool wildcard = bind == "0.0.0.0" || bind == "::" || bind == "[::]";
   if (!wildcard && !core::IsLoopbackHost(host) && host != bind && host != "[" + bind + "]") {
     return std::make_pair(403, "the sandbox answers only on this machine's addresses (Host: " + host + ")");
+  }
+  if (StartsWith(req.path, "/sandbox/") && !core::IsLoopbackPeer(req.remote_addr)) {
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("SSWS ", 0) != 0 || !core::ConstantTimeEquals(auth.substr(5), api_token)) {
+      return std::make_pair(401, "from another machine /sandbox/ needs the API token (Authorization: SSWS ...)");
+    }
   }
   if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return std::nullopt;
   if (!StartsWith(req.path, "/sandbox/") && !StartsWith(req.path, "/api/v1/")) return std::nullopt;

@@ -21,7 +21,11 @@ namespace okta {
 
 // nullopt: let the request through; else the status and message to refuse it
 // with. `bind` is the listener's address ("0.0.0.0"/"::" skip the Host check:
-// binding beyond loopback is an explicit choice, warned about at start).
-std::optional<std::pair<int, std::string>> RefuseForeignRequest(const httplib::Request& req, const std::string& bind);
+// binding beyond loopback is an explicit choice, warned about at start). A
+// peer on another machine must send the API token (`Authorization: SSWS
+// <api_token>`) for /sandbox/*, as for /api/v1, or gets 401: the console
+// session hands out that token, and the controls reset and rewrite the org.
+std::optional<std::pair<int, std::string>> RefuseForeignRequest(const httplib::Request& req, const std::string& bind,
+                                                                const std::string& api_token);
 
 }  // namespace okta

@@ -78,12 +78,13 @@ void InstallOktaHandlers(httplib::Server& server, const std::string& token, cons
   server.set_pre_routing_handler(core::RefuseOversizedBodies(
       core::HttpServerOptions{}.max_body_bytes, too_large,
       [token, bind](const httplib::Request& req, httplib::Response& res) {
-        if (auto refused = RefuseForeignRequest(req, bind)) {
+        if (auto refused = RefuseForeignRequest(req, bind, token)) {
           core::Error e = core::MakeError(core::ErrorCode::kInvalidValue, refused->second);
           OktaError oe = RenderOktaError(e, "oae" + core::NewRequestId());
           oe.status = refused->first;
-          oe.body["errorCode"] = "E0000006";
-          oe.body["errorSummary"] = "You do not have permission to perform the requested action";
+          oe.body["errorCode"] = refused->first == 401 ? "E0000011" : "E0000006";
+          oe.body["errorSummary"] = refused->first == 401 ? "Invalid token provided"
+                                                          : "You do not have permission to perform the requested action";
           SendOktaError(res, oe);
           return httplib::Server::HandlerResponse::Handled;
         }

@@ -5,6 +5,7 @@
 
 #include "core/http.h"
 #include "core/json_util.h"
+#include "core/secret.h"
 #include "scim_server/scim_error.h"
 
 namespace scim {
@@ -16,32 +17,6 @@ namespace {
 void Reply(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(core::DumpCompact(body), "application/json");
-}
-
-// The admin API has no credential: it is the service provider's panel on a
-// sandbox that listens on loopback. So a request must come from this machine
-// by name (a Host that is a loopback name or the configured base URL's host:
-// DNS rebinding gets 403), and a state change must not come from another
-// web origin (a foreign Origin gets 403; the CORS "simple" content types a
-// cross-site form can send without a preflight get 415). No CORS header is
-// ever sent, so no other origin can read an answer either.
-std::optional<std::pair<int, std::string>> RefuseAdminRequest(const httplib::Request& req, const AdminContext& ctx) {
-  std::string host = core::HostName(req.get_header_value("Host"));
-  std::string base_host;
-  if (auto u = core::ParseUrl(ctx.base_url()); u.ok()) base_host = u->host;
-  if (!core::IsLoopbackHost(host) && host != base_host)
-    return std::make_pair(403, "the admin API answers only on loopback");
-  if (req.method == "GET" || req.method == "HEAD") return std::nullopt;
-  std::string origin = req.get_header_value("Origin");
-  if (!origin.empty() && origin != "http://" + req.get_header_value("Host") &&
-      origin != "https://" + req.get_header_value("Host")) {
-    return std::make_pair(403, "cross-origin requests may not change the service provider");
-  }
-  std::string type = core::ToLower(req.get_header_value("Content-Type"));
-  for (const char* simple : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
-    if (type.rfind(simple, 0) == 0) return std::make_pair(415, "send JSON (Content-Type: application/json)");
-  }
-  return std::nullopt;
 }
 
 void ReplyError(httplib::Response& res, const core::Error& e) {
@@ -179,6 +154,40 @@ void RegisterDirectoryRoutes(httplib::Server& server, const AdminContext& ctx) {
 
 }  // namespace
 
+// The admin API needs no credential from this machine: it is the service
+// provider's panel on a sandbox that listens on loopback. A peer on another
+// machine (possible only when bound beyond loopback) must send the SCIM
+// bearer token (else 401). And a request must come from this machine
+// by name (a Host that is a loopback name or the configured base URL's host:
+// DNS rebinding gets 403), and a state change must not come from another
+// web origin (a foreign Origin gets 403; the CORS "simple" content types a
+// cross-site form can send without a preflight get 415). No CORS header is
+// ever sent, so no other origin can read an answer either.
+std::optional<std::pair<int, std::string>> RefuseAdminRequest(const httplib::Request& req, const AdminContext& ctx) {
+  if (!core::IsLoopbackPeer(req.remote_addr)) {
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) != 0 || !ctx.token || !core::ConstantTimeEquals(auth.substr(7), ctx.token())) {
+      return std::make_pair(401, "from another machine the admin API needs the SCIM bearer token");
+    }
+  }
+  std::string host = core::HostName(req.get_header_value("Host"));
+  std::string base_host;
+  if (auto u = core::ParseUrl(ctx.base_url()); u.ok()) base_host = u->host;
+  if (!core::IsLoopbackHost(host) && host != base_host)
+    return std::make_pair(403, "the admin API answers only on loopback");
+  if (req.method == "GET" || req.method == "HEAD") return std::nullopt;
+  std::string origin = req.get_header_value("Origin");
+  if (!origin.empty() && origin != "http://" + req.get_header_value("Host") &&
+      origin != "https://" + req.get_header_value("Host")) {
+    return std::make_pair(403, "cross-origin requests may not change the service provider");
+  }
+  std::string type = core::ToLower(req.get_header_value("Content-Type"));
+  for (const char* simple : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+    if (type.rfind(simple, 0) == 0) return std::make_pair(415, "send JSON (Content-Type: application/json)");
+  }
+  return std::nullopt;
+}
+
 void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
   RegisterSettingsRoutes(server, ctx);
   RegisterFaultRoutes(server, ctx);
@@ -188,7 +197,10 @@ void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx) {
     auto refused = RefuseAdminRequest(req, ctx);
     if (!refused) return httplib::Server::HandlerResponse::Unhandled;
     Reply(res, refused->first,
-          {{"error", refused->first == 415 ? "unsupportedMediaType" : "forbidden"}, {"message", refused->second}});
+          {{"error", refused->first == 415   ? "unsupportedMediaType"
+                     : refused->first == 401 ? "unauthorized"
+                                             : "forbidden"},
+           {"message", refused->second}});
     return httplib::Server::HandlerResponse::Handled;
   };
   if (ctx.max_body_bytes > 0) {

@@ -8,8 +8,10 @@
 #include <httplib.h>
 
 #include <functional>
+#include <optional>
 
 #include <string>
+#include <utility>
 #include "core/http.h"
 
 #include "scim_server/fault_injector.h"
@@ -35,5 +37,9 @@ struct AdminContext {
 };
 
 void RegisterAdminRoutes(httplib::Server& server, const AdminContext& ctx);
+
+// The admin API's guard (see admin_routes.cpp): nullopt lets the request
+// through; else the status and message to refuse it with.
+std::optional<std::pair<int, std::string>> RefuseAdminRequest(const httplib::Request& req, const AdminContext& ctx);
 
 }  // namespace scim
