@@ -20,7 +20,7 @@ APT_PACKAGES := g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev 
                 libspdlog-dev catch2 libcli11-dev libssl-dev curl libxmlsec1-dev libxml2-dev zlib1g-dev
 # clang and its compiler-rt runtimes (ASan, UBSan, libFuzzer: libclang-rt-dev)
 # for the sanitizer tree.
-TEST_APT_PACKAGES := chromium wrk clang libclang-rt-dev
+TEST_APT_PACKAGES := chromium wrk clang libclang-rt-dev python3-jsonschema
 
 .PHONY: all deps test-deps configure build run test test-sanitize fuzz bench clean
 

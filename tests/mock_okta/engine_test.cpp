@@ -3,6 +3,8 @@
 // server; plus the failure paths and the tasks and System Log they leave.
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "tests/mock_okta/harness.h"
 
 using namespace testing_okta;
@@ -14,7 +16,8 @@ const std::string kPatchDeactivate =
 
 Json BodyOf(const Received& r) { return *core::ParseJson(r.body); }
 
-// Provisions a user end to end and returns {okta id, scim id}.
+// Provisions a user end to end and returns {okta id, scim id}. Callers unpack it with std::tie, not a
+// structured binding: clang 14 (the sanitizer build) cannot capture those in lambdas.
 std::pair<std::string, std::string> Provisioned(Harness& h, const std::string& login = "test.user@okta.local") {
   std::string uid = h.CreateUser(login, "Test", "User");
   h.Do([&] { REQUIRE(h.Assign(uid).status == 200); });
@@ -175,7 +178,8 @@ TEST_CASE("a profile update sends GET then PUT echoing the server body with chan
           "[okta][engine][update]") {
   for (std::string profile : {"aiw_put", "oin_patch"}) {
     Harness h(profile);
-    auto [uid, sid] = Provisioned(h);
+    std::string uid, sid;
+    std::tie(uid, sid) = Provisioned(h);
     auto rs = h.Do([&] {
       auto r = h.Call("POST", "/api/v1/users/" + uid, Json{{"profile", Json{{"firstName", "Tess"}}}});
       CHECK(r.status == 200);
@@ -195,7 +199,8 @@ TEST_CASE("a profile update sends GET then PUT echoing the server body with chan
 
 TEST_CASE("Update User Attributes off sends nothing on a profile change", "[okta][engine][toggles]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto feature = h.Call("PUT", "/api/v1/apps/" + h.app_id + "/features/USER_PROVISIONING",
                         Json{{"capabilities", Json{{"update", Json{{"profile", Json{{"status", "DISABLED"}}}}}}}});
   REQUIRE(feature.status == 200);
@@ -210,7 +215,8 @@ TEST_CASE("Update User Attributes off sends nothing on a profile change", "[okta
 
 TEST_CASE("unassigning deactivates with Okta's path-less PATCH on Profile A", "[okta][engine][deactivate]") {
   Harness h("oin_patch");
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto rs = h.Do([&] { CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 204); });
   REQUIRE(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Users/" + sid});
   CHECK(rs[0].body == kPatchDeactivate);
@@ -221,7 +227,8 @@ TEST_CASE("unassigning deactivates with Okta's path-less PATCH on Profile A", "[
 
 TEST_CASE("unassigning deactivates with GET then PUT active:false on Profile B", "[okta][engine][deactivate]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto rs = h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
   REQUIRE(Lines(rs) == std::vector<std::string>{"GET /scim/v2/Users/" + sid, "PUT /scim/v2/Users/" + sid});
   CHECK(BodyOf(rs[1])["active"] == false);
@@ -231,7 +238,8 @@ TEST_CASE("unassigning deactivates with GET then PUT active:false on Profile B",
 TEST_CASE("deactivating the Okta user deactivates it in the app; suspending sends nothing",
           "[okta][engine][deactivate]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto s = h.Do([&] { CHECK(h.Call("POST", "/api/v1/users/" + uid + "/lifecycle/suspend").status == 200); });
   CHECK(h.Call("GET", "/api/v1/users/" + uid).body["status"] == "SUSPENDED");
   CHECK(s.empty());
@@ -244,7 +252,8 @@ TEST_CASE("deactivating the Okta user deactivates it in the app; suspending send
 
 TEST_CASE("Deactivate Users off: unassigning sends nothing", "[okta][engine][toggles]") {
   Harness h("oin_patch", Json{{"deactivateUsers", false}});
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto rs = h.Do([&] { CHECK(h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 204); });
   CHECK(h.Call("GET", "/api/v1/apps/" + h.app_id + "/users/" + uid).status == 404);  // unassigned
   CHECK(rs.empty());
@@ -270,7 +279,8 @@ TEST_CASE("a user whose first push failed is never linked, so unassigning sends 
 
 TEST_CASE("re-assigning reactivates: filter, GET, PUT, GET, PUT on Profile B", "[okta][engine][reactivate]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
   auto rs = h.Do([&] { h.Assign(uid); });
   REQUIRE(Lines(rs) ==
@@ -285,7 +295,8 @@ TEST_CASE("re-assigning reactivates: filter, GET, PUT, GET, PUT on Profile B", "
 
 TEST_CASE("re-assigning reactivates: filter, PATCH active:true, GET, PUT on Profile A", "[okta][engine][reactivate]") {
   Harness h("oin_patch");
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
   auto rs = h.Do([&] { h.Assign(uid); });
   REQUIRE(Lines(rs).size() == 4);
@@ -301,7 +312,8 @@ TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT 
           "[okta][engine][password]") {
   {
     Harness h("oin_patch", Json{{"syncPassword", true}});
-    auto [uid, sid] = Provisioned(h);
+    std::string uid, sid;
+    std::tie(uid, sid) = Provisioned(h);
     auto rs = h.Do([&] {
       h.Call("POST", "/api/v1/users/" + uid, Json{{"credentials", Json{{"password", Json{{"value", "N3wPass!"}}}}}});
     });
@@ -319,7 +331,8 @@ TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT 
   }
   {
     Harness h("aiw_put", Json{{"syncPassword", true}});
-    auto [uid, sid] = Provisioned(h);
+    std::string uid, sid;
+    std::tie(uid, sid) = Provisioned(h);
     auto rs = h.Do([&] {
       h.Call("POST", "/api/v1/users/" + uid, Json{{"credentials", Json{{"password", Json{{"value", "N3wPass!"}}}}}});
     });
@@ -328,7 +341,8 @@ TEST_CASE("Sync Password pushes the new password: PATCH on Profile A, GET + PUT 
   }
   {
     Harness h("aiw_put");
-    auto [uid, sid] = Provisioned(h);
+    std::string uid, sid;
+    std::tie(uid, sid) = Provisioned(h);
     auto rs = h.Do([&] {
       h.Call("POST", "/api/v1/users/" + uid, Json{{"credentials", Json{{"password", Json{{"value", "N3wPass!"}}}}}});
     });
@@ -362,7 +376,8 @@ PushedGroup PushGroup(Harness& h, const std::string& name, const std::vector<std
 TEST_CASE("pushing a group on Profile B: filter, POST members:[], GET, PUT full member list",
           "[okta][engine][groups]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   std::vector<Received> rs;
   auto g = PushGroup(h, "Test SCIMv2", {uid}, &rs);
   REQUIRE(Lines(rs) == std::vector<std::string>{
@@ -379,7 +394,8 @@ TEST_CASE("pushing a group on Profile B: filter, POST members:[], GET, PUT full 
 
 TEST_CASE("pushing a group on Profile A: filter, POST, PATCH add, GET, rename PATCH", "[okta][engine][groups]") {
   Harness h("oin_patch");
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   std::vector<Received> rs;
   auto g = PushGroup(h, "Eng", {uid}, &rs);
   REQUIRE(Lines(rs) ==
@@ -400,8 +416,10 @@ TEST_CASE("membership changes in a pushed group: PATCH remove/add on Profile A, 
           "[okta][engine][groups]") {
   for (std::string profile : {"oin_patch", "aiw_put"}) {
     Harness h(profile);
-    auto [u1, s1] = Provisioned(h, "a@okta.local");
-    auto [u2, s2] = Provisioned(h, "b@okta.local");
+    std::string u1, s1;
+    std::tie(u1, s1) = Provisioned(h, "a@okta.local");
+    std::string u2, s2;
+    std::tie(u2, s2) = Provisioned(h, "b@okta.local");
     auto g = PushGroup(h, "Eng", {u1}, nullptr);
     auto rs = h.Do([&] {
       h.Call("POST", "/sandbox/engine", Json{{"paused", true}});
@@ -446,7 +464,8 @@ TEST_CASE("renaming a pushed group: rename PATCH on Profile A, GET + PUT on Prof
 
 TEST_CASE("Push Now on Profile A replaces the whole member list", "[okta][engine][groups]") {
   Harness h("oin_patch");
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto g = PushGroup(h, "Eng", {uid}, nullptr);
   auto rs =
       h.Do([&] { h.Call("POST", "/sandbox/apps/" + h.app_id + "/group-push/mappings/" + g.mapping + "/push-now"); });
@@ -559,7 +578,8 @@ TEST_CASE("a 409 on create becomes a task in Okta's format and the job stops", "
 
 TEST_CASE("a 404 on the profile GET and a 500 on PUT become tasks", "[okta][engine][failures]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   h.scim.Script("GET", "/Users/.*", 404, R"({"detail":"Resource gone","status":"404"})");
   h.Do([&] { h.Call("POST", "/api/v1/users/" + uid, Json{{"profile", Json{{"firstName", "A"}}}}); });
   h.scim.Script("PUT", "/Users/.*", 500, "<html>oops</html>");
@@ -576,7 +596,8 @@ TEST_CASE("a 404 on the profile GET and a 500 on PUT become tasks", "[okta][engi
 
 TEST_CASE("a 501 on PATCH deactivate does not fall back to PUT", "[okta][engine][failures]") {
   Harness h("oin_patch");
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   h.scim.Script("PATCH", "/Users/.*", 501, R"({"detail":"PATCH not supported","status":"501"})");
   auto rs = h.Do([&] { h.Call("DELETE", "/api/v1/apps/" + h.app_id + "/users/" + uid); });
   CHECK(Lines(rs) == std::vector<std::string>{"PATCH /scim/v2/Users/" + sid});
@@ -661,7 +682,8 @@ TEST_CASE("a bad SCIM token gives a 401 task", "[okta][engine][failures]") {
 
 TEST_CASE("every exchange is recorded in the traffic log with its job", "[okta][engine][traffic]") {
   Harness h;
-  auto [uid, sid] = Provisioned(h);
+  std::string uid, sid;
+  std::tie(uid, sid) = Provisioned(h);
   auto traffic = h.Call("GET", "/sandbox/traffic").body;
   REQUIRE(traffic.size() == 2);
   CHECK(traffic[1]["jobKind"] == "user_push");

@@ -15,8 +15,6 @@ namespace {
 using core::ErrorCode;
 using Ids = std::vector<std::string>;
 
-constexpr const char* kEnterpriseKey = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
 void Bind(core::Stmt& stmt, const std::vector<SqlParam>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     int idx = static_cast<int>(i) + 1;
