@@ -2,7 +2,7 @@
 # Retention of the mock Okta's traffic records and System Log (issue 16 item
 # 4): `--keep-records N` keeps the newest N, `--keep-records-for SPAN` drops
 # what is older than SPAN of real time even when nothing new is written; a bad
-# span is a usage error.
+# span is a usage error. And the HAR export of what is kept holds no credential.
 set -u
 BIN=$1
 TMP=$(mktemp -d)
@@ -31,6 +31,13 @@ check "up started with --keep-records" '[ -n "$APP" ]'
 for _ in 1 2 3 4 5; do connector; done
 n=$(traffic_count)
 check "--keep-records 3 keeps 3 traffic records after 5 Test Connector calls (got $n)" '[ "$n" = 3 ]'
+# What is kept and exported holds no credential (issue 15 item 15): the HAR a support engineer shares has the
+# Authorization scheme only, never the SCIM bearer token the requests carried.
+BEARER=$(sed -nE 's/.*Bearer \(secret token\) *: *([^ ]+).*/\1/p' "$TMP/count.out" | head -1)
+"$BIN" traffic export --har "$TMP/export.har" --from "$ORG" >/dev/null 2>&1
+check "up printed the SCIM bearer token" '[ ${#BEARER} -ge 20 ]'
+check "the HAR holds the exchanges with Authorization redacted" 'grep -q "Bearer \*\*\*" "$TMP/export.har"'
+check "the HAR never holds the SCIM bearer token" '! grep -qF "$BEARER" "$TMP/export.har"'
 stop
 
 start age --keep-records-for 2s
