@@ -253,7 +253,8 @@ TEST_CASE("more operations than maxOperations is refused with 413 before anythin
 
 TEST_CASE("a body over maxPayloadSize is refused with 413 before it is parsed", "[scim][bulk]") {
   RecordingTarget t;
-  std::string body = core::DumpCompact(Request({PostUser("u1", "ivy@example.com")}));
+  // Json::array: a one-element braced list would be the element itself under clang (nlohmann brace init).
+  std::string body = core::DumpCompact(Request(Json::array({PostUser("u1", "ivy@example.com")})));
   BulkLimits limits;
   limits.max_payload_bytes = body.size() - 1;
   auto r = ExecuteBulk(body, limits, t);
