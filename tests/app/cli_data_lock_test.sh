@@ -4,12 +4,7 @@
 # errors print the help (with a suggestion for a mistyped command) and exit 2.
 set -u
 BIN=$1
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-pass=0; fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
+. "$(dirname "$0")/cli_lib.sh"
 
 "$BIN" --log-level warn scim-server --port 0 --data-dir "$TMP/data" --token t >"$TMP/out" 2>"$TMP/err" &
 PID=$!
@@ -59,5 +54,4 @@ check "an unknown option: exit 2" '[ "$rc" = 2 ]'
 "$BIN" --help >/dev/null 2>&1; rc=$?
 check "--help: exit 0" '[ "$rc" = 0 ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

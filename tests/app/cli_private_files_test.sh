@@ -3,12 +3,7 @@
 # older version left them looser), and binding beyond loopback is not silent.
 set -u
 BIN=$1
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-pass=0; fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
+. "$(dirname "$0")/cli_lib.sh"
 
 mkdir -p "$TMP/data" && chmod 0755 "$TMP/data" && touch "$TMP/data/scim.db" && chmod 0644 "$TMP/data/scim.db"
 umask 022
@@ -30,5 +25,4 @@ check "the generated API token file is 0600" '[ "$(stat -c %a "$TMP/okta/okta-ap
 check "okta.db is 0600 though umask was 022" '[ "$(stat -c %a "$TMP/okta/okta.db")" = 600 ]'
 kill "$PID"; wait "$PID" 2>/dev/null; PID=
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -5,12 +5,7 @@
 # span is a usage error. And the HAR export of what is kept holds no credential.
 set -u
 BIN=$1
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-pass=0; fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
+. "$(dirname "$0")/cli_lib.sh"
 
 start() {  # start NAME ARGS...: `up` in memory; sets PID, ORG, APP
   local name=$1; shift
@@ -52,5 +47,4 @@ stop
 "$BIN" up --in-memory --keep-records-for 5x >"$TMP/bad.out" 2>&1; rc=$?
 check "a span with an unknown unit is a usage error (exit 2, got $rc)" '[ "$rc" = 2 ]'
 
-echo "cli_retention: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish cli_retention
