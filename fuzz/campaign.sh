@@ -5,7 +5,9 @@
 # tree (the committed seeds stay as they are); a crash, leak, timeout or
 # sanitizer report leaves its reproducer in <build>/fuzz/findings/<name>/.
 # Prints executions and findings per target; exits 1 when any target found
-# something. Usage: fuzz/campaign.sh BUILD_FUZZ_DIR [SECONDS] [TARGET...]
+# something. With FUZZ_RUNS=N in the environment a target stops after N
+# executions or SECONDS, whichever comes first.
+# Usage: fuzz/campaign.sh BUILD_FUZZ_DIR [SECONDS] [TARGET...]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin_dir="$(cd "${1:?usage: campaign.sh BUILD_FUZZ_DIR [SECONDS] [TARGET...]}" && pwd)"
@@ -19,14 +21,16 @@ failed=0
 printf '%-16s %12s %10s %8s %s\n' target executions exec/s findings reproducers
 for t in "${targets[@]}"; do
   exe="$bin_dir/fuzz_$t"
-  [ -x "$exe" ] || { echo "$t: $exe is missing (build the sanitize_checks target)" >&2; failed=1; continue; }
+  [ -x "$exe" ] || { echo "$t: $exe is missing (build the fuzzers target: make fuzz)" >&2; failed=1; continue; }
   work="$bin_dir/work/$t"
   found="$bin_dir/findings/$t"
   mkdir -p "$work" "$found"
   dict=()
   [ -f "$here/$t.dict" ] && dict=("-dict=$here/$t.dict")
   log="$bin_dir/work/$t.log"
-  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+  runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=("-runs=$FUZZ_RUNS")
+  "$exe" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
     "${dict[@]}" -artifact_prefix="$found/" "$work" "$here/corpus/$t" >"$log" 2>&1
   rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"

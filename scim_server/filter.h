@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/json_util.h"
 #include "core/result.h"
@@ -38,6 +39,9 @@ struct FilterNode {
 // checked against a schema here (the compiler and evaluator do that).
 // Errors: kInvalidFilter with a detail naming the position and the problem.
 core::Result<std::unique_ptr<FilterNode>> ParseFilter(std::string_view text);
+
+// The kInvalidFilter error the evaluator and the SQL compiler return.
+inline core::Error FilterError(std::string detail) { return {core::ErrorCode::kInvalidFilter, std::move(detail)}; }
 
 // A PATCH path: attrPath, or attrPath "[" valFilter "]" [ "." subAttr ].
 struct PatchPath {

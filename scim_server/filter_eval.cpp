@@ -15,7 +15,6 @@ using core::Error;
 using core::ErrorCode;
 using core::Result;
 
-Error FilterError(std::string detail) { return Error{ErrorCode::kInvalidFilter, std::move(detail)}; }
 
 bool IsEmptyValue(const Json& v) {
   return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) ||

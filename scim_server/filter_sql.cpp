@@ -30,7 +30,6 @@ using core::Error;
 using core::ErrorCode;
 using core::Result;
 
-Error FilterError(std::string detail) { return Error{ErrorCode::kInvalidFilter, std::move(detail)}; }
 
 // A piece of SQL and the parameters for its `?`s, in order.
 struct Frag {

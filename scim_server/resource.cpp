@@ -359,30 +359,30 @@ core::Result<std::vector<AttrPath>> ParseList(const std::string& text, ResourceK
 }
 
 // Where a resolved path lives in the rendered JSON: (extension URN or "", attribute, sub).
-struct Location {
+struct Selection {
   std::string container;  // "" for top level, else the extension URN key
   std::string attr;
   std::string sub;
 };
 
-std::optional<Location> Locate(const AttrPath& p, ResourceKind kind) {
+std::optional<Selection> LocateSelection(const AttrPath& p, ResourceKind kind) {
   const auto& reg = SchemaRegistry::Default();
-  if (p.attr.empty() && !p.urn.empty()) return Location{p.urn, "", ""};
+  if (p.attr.empty() && !p.urn.empty()) return Selection{p.urn, "", ""};
   auto r = reg.Resolve(kind, p);
   if (!r) return std::nullopt;
-  return Location{r->in_extension ? r->schema->id : "", r->attr->name, r->sub ? r->sub->name : ""};
+  return Selection{r->in_extension ? r->schema->id : "", r->attr->name, r->sub ? r->sub->name : ""};
 }
 
-bool Matches(const Location& sel, const std::string& container, const std::string& attr) {
+bool Matches(const Selection& sel, const std::string& container, const std::string& attr) {
   return sel.container == container && (sel.attr.empty() || sel.attr == attr);
 }
 
 // Applies include (keep == true) or exclude to the attributes of one container object.
-void Filter(Json& obj, const std::vector<Location>& sels, const std::string& container, bool include) {
+void Filter(Json& obj, const std::vector<Selection>& sels, const std::string& container, bool include) {
   Json out = Json::object();
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const std::string& key = it.key();
-    std::vector<const Location*> hits;
+    std::vector<const Selection*> hits;
     for (const auto& s : sels) {
       if (Matches(s, container, key)) hits.push_back(&s);
     }
@@ -452,9 +452,9 @@ Json Project(Json full, const Projection& projection, ResourceKind kind) {
   const auto& reg = SchemaRegistry::Default();
   const auto& rt = reg.ResourceType(kind);
   bool include = !projection.attributes.empty();
-  std::vector<Location> sels;
+  std::vector<Selection> sels;
   for (const auto& p : include ? projection.attributes : projection.excluded) {
-    if (auto loc = Locate(p, kind)) sels.push_back(*loc);
+    if (auto loc = LocateSelection(p, kind)) sels.push_back(*loc);
   }
   Json top = Json::object();
   Json ext_parts = Json::object();

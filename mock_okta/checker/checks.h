@@ -33,6 +33,8 @@ const std::vector<CheckDef>& CheckTable();
 // "aiw" / "oin", for user and group names.
 std::string Short(const std::string& profile);
 std::string Upper(const std::string& s);  // ASCII upper-case
+// Whether the check runs as the OIN (PATCH) client profile.
+inline bool IsOin(const CheckResult& r) { return r.profile == "oin_patch"; }
 
 // connector and import (checks_connector.cpp)
 void ConnectorTest(CheckContext& c, CheckResult& r);

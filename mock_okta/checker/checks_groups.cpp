@@ -14,7 +14,6 @@ namespace {
 
 constexpr int kBatchMembers = 101;  // more than one PATCH batch of 100 (patchBatchSize)
 
-bool IsOin(const CheckResult& r) { return r.profile == "oin_patch"; }
 
 // A failure message as the task an admin would see it.
 std::vector<Task> AsTasks(const std::string& message) {

@@ -10,7 +10,6 @@ using core::Json;
 
 namespace {
 
-bool IsOin(const CheckResult& r) { return r.profile == "oin_patch"; }
 
 // Creates an Okta user, assigns it to the profile's app and waits; the tasks that opened.
 std::vector<Task> AssignNew(CheckContext& c, const std::string& profile, const std::string& login,

@@ -21,7 +21,7 @@ namespace {
 Json ToDoc(const AuthServer& s) { return Json::parse(nlohmann::json(s).dump()); }
 AuthServer FromDoc(const Json& j) { return nlohmann::json::parse(j.dump()).get<AuthServer>(); }
 
-core::Error Invalid(const std::string& why) { return core::MakeError(core::ErrorCode::kInvalidValue, why); }
+core::Error InvalidServer(const std::string& why) { return core::MakeError(core::ErrorCode::kInvalidValue, why); }
 
 std::string KeyDocId(const std::string& server_id) { return server_id.empty() ? "org" : server_id; }
 
@@ -96,8 +96,8 @@ std::vector<AuthServer> AuthServers::ListCustom() {
 
 core::Result<AuthServer> AuthServers::Create(const std::string& name, const std::string& description,
                                              const std::vector<std::string>& audiences) {
-  if (name.empty()) return Invalid("name: may not be empty.");
-  if (audiences.empty()) return Invalid("audiences: may not be empty.");
+  if (name.empty()) return InvalidServer("name: may not be empty.");
+  if (audiences.empty()) return InvalidServer("audiences: may not be empty.");
   std::lock_guard<std::mutex> lk(mu_);
   (void)LoadLocked("default");
   for (const auto& d : store_.ListDocs("auth_server")) {
@@ -119,7 +119,7 @@ core::Result<Scope> AuthServers::AddScope(const std::string& server_id, Scope sc
   if (!s)
     return core::MakeError(core::ErrorCode::kNotFound,
                            "Not found: Resource not found: " + server_id + " (AuthorizationServer)");
-  if (!ValidName(scope.name)) return Invalid("name: must be a non-empty name without spaces or quotes.");
+  if (!ValidName(scope.name)) return InvalidServer("name: must be a non-empty name without spaces or quotes.");
   if (s->HasScope(scope.name))
     return core::MakeError(core::ErrorCode::kConflict, "name: A scope with this name already exists.");
   scope.id = ids_.NewId("scp");
@@ -143,7 +143,7 @@ core::Result<Claim> AuthServers::AddClaim(const std::string& server_id, Claim cl
   }
   for (const auto& sc : claim.scopes) {
     if (!s->HasScope(sc))
-      return Invalid("conditions.scopes: '" + sc + "' is not a scope of this authorization server.");
+      return InvalidServer("conditions.scopes: '" + sc + "' is not a scope of this authorization server.");
   }
   claim.id = ids_.NewId("ocl");
   s->claims.push_back(claim);
@@ -281,7 +281,7 @@ Json RenderAuthServer(const AuthServer& s, const std::string& org_url) {
 
 core::Result<Scope> ParseScope(const Json& body) {
   Scope s;
-  if (!body.contains("name") || !body["name"].is_string()) return Invalid("name: may not be empty.");
+  if (!body.contains("name") || !body["name"].is_string()) return InvalidServer("name: may not be empty.");
   s.name = body["name"].get<std::string>();
   if (body.contains("description") && body["description"].is_string()) s.description = body["description"];
   if (body.contains("consent") && body["consent"].is_string()) s.consent = body["consent"];
@@ -295,15 +295,15 @@ core::Result<Claim> ParseClaim(const Json& body) {
     return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
   };
   c.name = str("name");
-  if (!ValidName(c.name)) return Invalid("name: must be a non-empty name without spaces or quotes.");
+  if (!ValidName(c.name)) return InvalidServer("name: must be a non-empty name without spaces or quotes.");
   static const std::vector<std::string> reserved{"iss", "sub", "aud", "exp",       "iat", "jti", "nonce",  "cid",
                                                  "uid", "scp", "ver", "auth_time", "amr", "idp", "at_hash"};
   if (std::find(reserved.begin(), reserved.end(), c.name) != reserved.end()) {
-    return Invalid("name: '" + c.name + "' is a reserved claim name.");
+    return InvalidServer("name: '" + c.name + "' is a reserved claim name.");
   }
   c.claim_type = str("claimType").empty() ? "RESOURCE" : str("claimType");
   if (c.claim_type != "RESOURCE" && c.claim_type != "IDENTITY") {
-    return Invalid("claimType: must be RESOURCE or IDENTITY.");
+    return InvalidServer("claimType: must be RESOURCE or IDENTITY.");
   }
   c.value_type = str("valueType").empty() ? "EXPRESSION" : str("valueType");
   c.value = str("value");
@@ -311,23 +311,23 @@ core::Result<Claim> ParseClaim(const Json& body) {
     c.group_filter_type = str("group_filter_type");
     if (c.group_filter_type != "STARTS_WITH" && c.group_filter_type != "EQUALS" && c.group_filter_type != "CONTAINS" &&
         c.group_filter_type != "REGEX") {
-      return Invalid("group_filter_type: must be STARTS_WITH, EQUALS, CONTAINS or REGEX.");
+      return InvalidServer("group_filter_type: must be STARTS_WITH, EQUALS, CONTAINS or REGEX.");
     }
     if (c.group_filter_type == "REGEX") {
-      if (c.value.size() > 256) return Invalid("value: the regular expression is too long (256 characters at most).");
+      if (c.value.size() > 256) return InvalidServer("value: the regular expression is too long (256 characters at most).");
       try {
         std::regex re(c.value);
       } catch (const std::regex_error&) {
-        return Invalid("value: not a valid regular expression.");
+        return InvalidServer("value: not a valid regular expression.");
       }
     }
   } else if (c.value_type == "EXPRESSION") {
     bool literal = c.value.size() >= 2 && c.value.front() == '"' && c.value.back() == '"';
     if (!literal && c.value.rfind("user.", 0) != 0) {
-      return Invalid("value: the sandbox models expressions of the form user.<attribute> or \"literal\".");
+      return InvalidServer("value: the sandbox models expressions of the form user.<attribute> or \"literal\".");
     }
   } else {
-    return Invalid("valueType: must be EXPRESSION or GROUPS.");
+    return InvalidServer("valueType: must be EXPRESSION or GROUPS.");
   }
   if (body.contains("alwaysIncludeInToken") && body["alwaysIncludeInToken"].is_boolean()) {
     c.always_include = body["alwaysIncludeInToken"];

@@ -75,7 +75,7 @@ std::optional<std::pair<std::string, std::string>> PickerApp(const RouteContext&
   return std::nullopt;
 }
 
-std::string DisplayName(const User& u) {
+std::string GreetingName(const User& u) {
   std::string n = u.profile.value("firstName", "") + " " + u.profile.value("lastName", "");
   return n == " " ? u.profile.value("login", u.id) : n;
 }
@@ -96,7 +96,7 @@ void SignInPage(const RouteContext& ctx, const httplib::Request& req, httplib::R
     app_label = app->second;
     for (const auto& u : ctx.signon->AssignedUsers(client_id, 20)) {
       picker += "<li><button type=\"submit\" name=\"as_user\" value=\"" + HtmlEscape(u.id) + "\" formnovalidate>" +
-                HtmlEscape(DisplayName(u)) + " <span class=\"login\">" + HtmlEscape(u.profile.value("login", "")) +
+                HtmlEscape(GreetingName(u)) + " <span class=\"login\">" + HtmlEscape(u.profile.value("login", "")) +
                 "</span></button></li>";
     }
   }
@@ -251,8 +251,8 @@ void SessionCookieRedirect(const RouteContext& ctx, const httplib::Request& req,
   RecordExchange(ctx, "sessionCookieRedirect", req, res);
 }
 
-using Handler = void (*)(const RouteContext&, const httplib::Request&, httplib::Response&);
-httplib::Server::Handler Bind(const RouteContext& ctx, Handler h) {
+using PageHandler = void (*)(const RouteContext&, const httplib::Request&, httplib::Response&);
+httplib::Server::Handler Bind(const RouteContext& ctx, PageHandler h) {
   return [ctx, h](const httplib::Request& req, httplib::Response& res) {
     if (ctx.signon) h(ctx, req, res);
   };

@@ -16,7 +16,7 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-core::Error Invalid(const std::string& field, const std::string& why) {
+core::Error InvalidOidc(const std::string& field, const std::string& why) {
   return core::MakeError(core::ErrorCode::kInvalidValue, field + ": " + why);
 }
 
@@ -26,10 +26,10 @@ core::Result<std::vector<std::string>> Strings(const Json& obj, const char* key,
                                                std::vector<std::string> def) {
   if (!obj.contains(key) || obj[key].is_null()) return def;
   const Json& v = obj[key];
-  if (!v.is_array()) return Invalid(field, "must be an array of strings.");
+  if (!v.is_array()) return InvalidOidc(field, "must be an array of strings.");
   std::vector<std::string> out;
   for (const auto& e : v) {
-    if (!e.is_string()) return Invalid(field, "must be an array of strings.");
+    if (!e.is_string()) return InvalidOidc(field, "must be an array of strings.");
     out.push_back(e.get<std::string>());
   }
   return out;
@@ -47,9 +47,9 @@ core::Status CheckUris(const std::vector<std::string>& uris, const std::string& 
     bool web = scheme == "http" || scheme == "https";
     if (!scheme_ok || u.size() <= colon + 1 || (web && u.compare(colon, 3, "://") != 0) ||
         (web && u.size() <= colon + 3) || u.size() > 1024 || u.find_first_of(" \t\r\n") != std::string::npos) {
-      return Invalid(field, "'" + u + "' is not a valid absolute URI.");
+      return InvalidOidc(field, "'" + u + "' is not a valid absolute URI.");
     }
-    if (u.find('#') != std::string::npos) return Invalid(field, "'" + u + "' must not contain a fragment.");
+    if (u.find('#') != std::string::npos) return InvalidOidc(field, "'" + u + "' must not contain a fragment.");
   }
   return core::Status::Ok();
 }
@@ -106,14 +106,14 @@ core::Status ApplyOidcBody(const Json& body, App* app) {
                                                                                     : Json::object();
   if (body.contains("settings") && body["settings"].is_object() && body["settings"].contains("oauthClient")) {
     const Json& in = body["settings"]["oauthClient"];
-    if (!in.is_object()) return Invalid(base, "must be an object.");
+    if (!in.is_object()) return InvalidOidc(base, "must be an object.");
     for (auto it = in.begin(); it != in.end(); ++it) oc[it.key()] = it.value();
   }
   if (!oc.contains("application_type")) oc["application_type"] = "web";
-  if (!oc["application_type"].is_string()) return Invalid(base + ".application_type", "must be a string.");
+  if (!oc["application_type"].is_string()) return InvalidOidc(base + ".application_type", "must be a string.");
   std::string type = oc["application_type"].get<std::string>();
   if (type != "web" && type != "browser" && type != "native" && type != "service") {
-    return Invalid(base + ".application_type", "'" + type + "' is not one of web, browser, native, service.");
+    return InvalidOidc(base + ".application_type", "'" + type + "' is not one of web, browser, native, service.");
   }
   std::vector<std::string> def_grants = type == "service" ? std::vector<std::string>{"client_credentials"}
                                                           : std::vector<std::string>{"authorization_code"};
@@ -121,7 +121,7 @@ core::Status ApplyOidcBody(const Json& body, App* app) {
   if (!grants.ok()) return grants.error();
   for (const auto& g : *grants) {
     if (!AllowedGrants(type).count(g)) {
-      return Invalid(base + ".grant_types", "'" + g + "' is not allowed for application_type " + type + ".");
+      return InvalidOidc(base + ".grant_types", "'" + g + "' is not allowed for application_type " + type + ".");
     }
   }
   auto redirects = Strings(oc, "redirect_uris", base + ".redirect_uris", {});
@@ -135,7 +135,7 @@ core::Status ApplyOidcBody(const Json& body, App* app) {
   if (auto s = CheckUris(*redirects, base + ".redirect_uris"); !s.ok()) return s;
   if (auto s = CheckUris(*logouts, base + ".post_logout_redirect_uris"); !s.ok()) return s;
   if (Contains(*grants, "authorization_code") && redirects->empty()) {
-    return Invalid(base + ".redirect_uris", "must have at least one value for the authorization_code grant type.");
+    return InvalidOidc(base + ".redirect_uris", "must have at least one value for the authorization_code grant type.");
   }
   oc["grant_types"] = *grants;
   oc["redirect_uris"] = *redirects;
@@ -149,22 +149,22 @@ core::Status ApplyOidcBody(const Json& body, App* app) {
     const Json& cred = body["credentials"]["oauthClient"];
     if (cred.contains("token_endpoint_auth_method")) {
       if (!cred["token_endpoint_auth_method"].is_string()) {
-        return Invalid("credentials.oauthClient.token_endpoint_auth_method", "must be a string.");
+        return InvalidOidc("credentials.oauthClient.token_endpoint_auth_method", "must be a string.");
       }
       method = cred["token_endpoint_auth_method"].get<std::string>();
     }
   }
   if (method.empty()) method = (type == "browser" || type == "native") ? "none" : "client_secret_basic";
   if (method != "client_secret_basic" && method != "client_secret_post" && method != "none") {
-    return Invalid("credentials.oauthClient.token_endpoint_auth_method",
+    return InvalidOidc("credentials.oauthClient.token_endpoint_auth_method",
                    "'" + method + "' is not one of client_secret_basic, client_secret_post, none.");
   }
   if (type == "browser" && method != "none") {
-    return Invalid("credentials.oauthClient.token_endpoint_auth_method",
+    return InvalidOidc("credentials.oauthClient.token_endpoint_auth_method",
                    "browser (single-page) apps are public clients: use none (with PKCE).");
   }
   if (type == "service" && method == "none") {
-    return Invalid("credentials.oauthClient.token_endpoint_auth_method", "service apps need a client secret.");
+    return InvalidOidc("credentials.oauthClient.token_endpoint_auth_method", "service apps need a client secret.");
   }
   app->settings = settings;
   app->token_auth_method = method;

@@ -10,7 +10,7 @@ using core::Json;
 
 namespace {
 
-using Handler = void (*)(const RouteContext&, const std::string& server, const httplib::Request&, httplib::Response&);
+using ServerHandler = void (*)(const RouteContext&, const std::string& server, const httplib::Request&, httplib::Response&);
 
 // The server id of a match: group 1 of "/oauth2/([^/]+)/v1/…", "" for the org server's routes.
 std::string ServerOf(const httplib::Request& req) { return req.matches.size() > 1 ? std::string(req.matches[1]) : ""; }
@@ -244,7 +244,7 @@ void Preflight(const RouteContext& ctx, const std::string&, const httplib::Reque
   res.status = 204;
 }
 
-void Both(httplib::Server& s, const RouteContext& ctx, const char* method, const std::string& tail, Handler h) {
+void Both(httplib::Server& s, const RouteContext& ctx, const char* method, const std::string& tail, ServerHandler h) {
   auto bind = [ctx, h](const httplib::Request& req, httplib::Response& res) {
     if (!ctx.signon) return;
     h(ctx, ServerOf(req), req, res);
@@ -270,7 +270,7 @@ void RegisterOidcRoutes(httplib::Server& s, const RouteContext& ctx) {
   Both(s, ctx, "GET", "logout", Logout);
   for (const char* tail : {"token", "introspect", "revoke", "userinfo", "keys"})
     Both(s, ctx, "OPTIONS", tail, Preflight);
-  auto meta = [ctx](Handler h) {
+  auto meta = [ctx](ServerHandler h) {
     return [ctx, h](const httplib::Request& req, httplib::Response& res) {
       if (ctx.signon) h(ctx, ServerOf(req), req, res);
     };

@@ -52,7 +52,7 @@ struct XPathObjFree {
 
 constexpr const char* kDsigNs = "http://www.w3.org/2000/09/xmldsig#";
 
-core::Error Invalid(const std::string& why) { return core::MakeError(core::ErrorCode::kInvalidValue, why); }
+core::Error InvalidXml(const std::string& why) { return core::MakeError(core::ErrorCode::kInvalidValue, why); }
 core::Error Internal(const std::string& why) { return core::MakeError(core::ErrorCode::kInternal, why); }
 
 // External entities, DTDs, XInclude: never loaded, whatever asks.
@@ -92,11 +92,11 @@ bool HasDoctype(std::string_view xml) {
 
 core::Result<DocPtr> ParseDoc(std::string_view xml, size_t max_bytes) {
   InitXml();
-  if (xml.size() > max_bytes) return Invalid("too large");
-  if (HasDoctype(xml)) return Invalid("DOCTYPE is not allowed");
+  if (xml.size() > max_bytes) return InvalidXml("too large");
+  if (HasDoctype(xml)) return InvalidXml("DOCTYPE is not allowed");
   DocPtr doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "noname.xml", nullptr, kParseOptions));
-  if (!doc || !xmlDocGetRootElement(doc.get())) return Invalid("not well-formed XML");
-  if (doc->intSubset || doc->extSubset) return Invalid("DOCTYPE is not allowed");
+  if (!doc || !xmlDocGetRootElement(doc.get())) return InvalidXml("not well-formed XML");
+  if (doc->intSubset || doc->extSubset) return InvalidXml("DOCTYPE is not allowed");
   return doc;
 }
 
@@ -207,22 +207,22 @@ core::Result<std::string> Inflate(std::string_view data, size_t max_out) {
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&zs);
-      return Invalid("not DEFLATE data");
+      return InvalidXml("not DEFLATE data");
     }
     size_t got = sizeof buf - zs.avail_out;
     if (out.size() + got > max_out) {
       inflateEnd(&zs);
-      return Invalid("too large");
+      return InvalidXml("too large");
     }
     out.append(buf, got);
     if (rc == Z_OK && got == 0 && zs.avail_in == 0) {
       inflateEnd(&zs);
-      return Invalid("truncated DEFLATE data");
+      return InvalidXml("truncated DEFLATE data");
     }
   }
   bool trailing = zs.avail_in != 0;
   inflateEnd(&zs);
-  if (trailing) return Invalid("data after the DEFLATE stream");
+  if (trailing) return InvalidXml("data after the DEFLATE stream");
   return out;
 }
 
@@ -293,10 +293,10 @@ core::Result<std::shared_ptr<const XmlSigningKey>> XmlSigningKey::Load(const std
   KeyPtr key(xmlSecCryptoAppKeyLoadMemory(reinterpret_cast<const xmlSecByte*>(key_pem.data()),
                                           static_cast<xmlSecSize>(key_pem.size()), xmlSecKeyDataFormatPem, nullptr,
                                           nullptr, nullptr));
-  if (!key) return Invalid("the private key could not be loaded");
+  if (!key) return InvalidXml("the private key could not be loaded");
   if (xmlSecCryptoAppKeyCertLoadMemory(key.get(), reinterpret_cast<const xmlSecByte*>(cert_pem.data()),
                                        static_cast<xmlSecSize>(cert_pem.size()), xmlSecKeyDataFormatPem) < 0) {
-    return Invalid("the certificate could not be loaded");
+    return InvalidXml("the certificate could not be loaded");
   }
   auto impl = std::make_unique<Impl>();
   impl->key = std::move(key);
@@ -451,7 +451,7 @@ core::Result<std::vector<SignatureInfo>> CheckSignatures(const std::string& xml,
   KeyPtr key(xmlSecCryptoAppKeyLoadMemory(reinterpret_cast<const xmlSecByte*>(cert_pem.data()),
                                           static_cast<xmlSecSize>(cert_pem.size()), xmlSecKeyDataFormatCertPem, nullptr,
                                           nullptr, nullptr));
-  if (!key) return Invalid("the certificate could not be loaded");
+  if (!key) return InvalidXml("the certificate could not be loaded");
   std::vector<xmlNode*> sigs;
   CollectSignatures(xmlDocGetRootElement(d), &sigs);
   std::vector<SignatureInfo> out;
@@ -496,7 +496,7 @@ core::Result<std::vector<std::string>> XPathValues(const std::string& xml, const
                                                     {"xsi", "http://www.w3.org/2001/XMLSchema-instance"}};
   for (const auto& [p, u] : ns) xmlXPathRegisterNs(ctx.get(), BAD_CAST p, BAD_CAST u);
   std::unique_ptr<xmlXPathObject, XPathObjFree> obj(xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx.get()));
-  if (!obj) return Invalid("bad XPath: " + xpath);
+  if (!obj) return InvalidXml("bad XPath: " + xpath);
   std::vector<std::string> out;
   if (obj->type == XPATH_NODESET && obj->nodesetval) {
     for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {

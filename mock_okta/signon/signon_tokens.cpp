@@ -42,7 +42,7 @@ std::string Join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::string DisplayName(const User& u) {
+std::string ClaimName(const User& u) {
   std::string first = u.profile.value("firstName", ""), last = u.profile.value("lastName", "");
   if (first.empty()) return last;
   return last.empty() ? first : first + " " + last;
@@ -252,7 +252,7 @@ Json SignOn::UserClaims(const User& u, const std::vector<std::string>& scopes) {
   j["sub"] = u.id;
   const Json& p = u.profile;
   if (Has(scopes, "profile")) {
-    j["name"] = DisplayName(u);
+    j["name"] = ClaimName(u);
     j["locale"] = p.value("locale", "en_US");
     j["preferred_username"] = p.value("login", "");
     j["given_name"] = p.value("firstName", "");

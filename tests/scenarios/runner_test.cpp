@@ -12,20 +12,15 @@
 #include "scenarios/junit.h"
 #include "scenarios/traffic.h"
 #include "scim_server/scim_server.h"
+#include "tests/scenarios/scenario_fixture.h"
 
 using core::Json;
+using scenario_fixture::Inline;
 
 namespace {
 
 scenarios::Scenario Bundled(const std::string& stem) {
   auto s = scenario_cmd::LoadBundledScenario(stem);
-  INFO((s.ok() ? "" : s.error().detail));
-  REQUIRE(s.ok());
-  return *s;
-}
-
-scenarios::Scenario Inline(const std::string& text) {
-  auto s = scenarios::ParseScenario(text);
   INFO((s.ok() ? "" : s.error().detail));
   REQUIRE(s.ok());
   return *s;

@@ -5,26 +5,16 @@
 
 #include "app/scenario_cmd.h"
 #include "scenarios/signon_steps.h"
+#include "tests/scenarios/scenario_fixture.h"
 
 using core::Json;
+using scenario_fixture::Failures;
+using scenario_fixture::Inline;
 
 namespace {
 
-scenarios::Scenario Inline(const std::string& text) {
-  auto s = scenarios::ParseScenario(text);
-  INFO((s.ok() ? "" : s.error().detail));
-  REQUIRE(s.ok());
-  return *s;
-}
-
-std::string Failures(const scenarios::Outcome& o) {
-  std::string s;
-  for (const auto& f : o.failures) s += "FAILED " + f.where + "\n" + f.message + "\n";
-  return s;
-}
-
 // Alice in Engineering and Sales, Bob in Sales only; a SAML app assigned to Engineering.
-const char* kSetup = R"(
+const char* kSamlSetup = R"(
   "setup": {"directory": {
     "users": [{"login": "alice@corp.test", "firstName": "Alice", "lastName": "Lee"},
               {"login": "bob@corp.test", "firstName": "Bob", "lastName": "Ray", "password": "Bobs-Passw0rd"}],
@@ -75,7 +65,7 @@ TEST_CASE("the SAML Response reader picks out what scenarios expect on", "[scena
 }
 
 TEST_CASE("a wrong SAML expectation fails the scenario and says what happened", "[scenarios][saml]") {
-  auto s = Inline(std::string(R"({"name": "wrong SAML expectations",)") + kSetup + R"(
+  auto s = Inline(std::string(R"({"name": "wrong SAML expectations",)") + kSamlSetup + R"(
     "steps": [
       {"samlApp": {"label": "Wiki", "nameIdFormat": "emailAddress", "attributes": {"firstName": "user.firstName"},
                    "groupsAttribute": {"filter": {"startsWith": "Eng"}}, "assignGroups": ["Engineering"]}},
@@ -118,7 +108,7 @@ TEST_CASE(
     "samlSignIn options: unsigned responses, direct assignment, wrong password, RelayState, SP-initiated, "
     "mistakes",
     "[scenarios][saml]") {
-  auto s = Inline(std::string(R"({"name": "SAML options",)") + kSetup + R"(
+  auto s = Inline(std::string(R"({"name": "SAML options",)") + kSamlSetup + R"(
     "steps": [
       {"samlApp": {"label": "Plain", "ssoAcsUrl": "https://sp.example/acs", "audience": "urn:sp:plain",
                    "responseSigned": false, "assertionSigned": true, "assignUsers": ["bob@corp.test"]}},
@@ -150,7 +140,7 @@ TEST_CASE(
   CHECK(run.outcome.passed);
   CHECK(run.outcome.steps == s.steps.size());
 
-  auto no_app = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "no app",)") + kSetup +
+  auto no_app = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "no app",)") + kSamlSetup +
                                                        R"("steps": [{"samlSignIn": {"user": "alice@corp.test"}}]})"),
                                                 o);
   REQUIRE(no_app.outcome.failures.size() == 1);

@@ -12,26 +12,16 @@
 #include "core/secret.h"
 #include "scenarios/signon_steps.h"
 #include "scenarios/traffic.h"
+#include "tests/scenarios/scenario_fixture.h"
 
 using core::Json;
+using scenario_fixture::Failures;
+using scenario_fixture::Inline;
 
 namespace {
 
-scenarios::Scenario Inline(const std::string& text) {
-  auto s = scenarios::ParseScenario(text);
-  INFO((s.ok() ? "" : s.error().detail));
-  REQUIRE(s.ok());
-  return *s;
-}
-
-std::string Failures(const scenarios::Outcome& o) {
-  std::string s;
-  for (const auto& f : o.failures) s += "FAILED " + f.where + "\n" + f.message + "\n";
-  return s;
-}
-
 // Alice in Engineering, Bob not; an OIDC web app assigned to Engineering.
-const char* kSetup = R"(
+const char* kOidcSetup = R"(
   "setup": {"directory": {
     "users": [{"login": "alice@corp.test", "firstName": "Alice", "lastName": "Lee"},
               {"login": "bob@corp.test", "firstName": "Bob", "lastName": "Ray", "password": "Bobs-Passw0rd"}],
@@ -71,7 +61,7 @@ TEST_CASE("base64url, PKCE S256, JWT parts and redirect parameters", "[scenarios
 }
 
 TEST_CASE("a wrong signIn expectation fails the scenario and says what happened", "[scenarios][signin]") {
-  auto s = Inline(std::string(R"({"name": "wrong sign-in expectations",)") + kSetup + R"(
+  auto s = Inline(std::string(R"({"name": "wrong sign-in expectations",)") + kOidcSetup + R"(
     "steps": [
       {"oidcApp": {"label": "Portal", "assignGroups": ["Engineering"]}},
       {"signIn": {"user": "bob@corp.test", "expect": {"claims": {"idToken": {"sub": "${userId:bob@corp.test}"}}}}},
@@ -111,7 +101,7 @@ TEST_CASE("a wrong signIn expectation fails the scenario and says what happened"
 
 TEST_CASE("signIn outcomes and options: servers, client types, passwords, code expiry, app assignments",
           "[scenarios][signin]") {
-  auto s = Inline(std::string(R"({"name": "sign-in options",)") + kSetup + R"(
+  auto s = Inline(std::string(R"({"name": "sign-in options",)") + kOidcSetup + R"(
     "steps": [
       {"oidcApp": {"label": "Portal", "assignGroups": ["Engineering"]}},
       {"oidcApp": {"label": "SPA", "type": "browser", "redirectUris": ["http://localhost:8080/login/callback"],
@@ -173,17 +163,17 @@ TEST_CASE("signIn outcomes and options: servers, client types, passwords, code e
 TEST_CASE("sign-in step mistakes end the scenario with a clear message", "[scenarios][signin]") {
   scenario_cmd::ScenarioOptions o;
   auto no_app = scenario_cmd::RunInFreshSandbox(
-      Inline(std::string(R"({"name": "no app",)") + kSetup + R"("steps": [{"signIn": {"user": "alice@corp.test"}}]})"),
+      Inline(std::string(R"({"name": "no app",)") + kOidcSetup + R"("steps": [{"signIn": {"user": "alice@corp.test"}}]})"),
       o);
   REQUIRE(no_app.outcome.failures.size() == 1);
   CHECK(no_app.outcome.failures[0].message.find("no OIDC app yet") != std::string::npos);
-  auto unknown = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "unknown app",)") + kSetup + R"(
+  auto unknown = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "unknown app",)") + kOidcSetup + R"(
     "steps": [{"oidcApp": {"label": "Portal"}}, {"signIn": {"user": "alice@corp.test", "app": "Portl"}}]})"),
                                                  o);
   REQUIRE(unknown.outcome.failures.size() == 1);
   CHECK(unknown.outcome.failures[0].message.find("no OIDC app labelled Portl (this scenario created: Portal)") !=
         std::string::npos);
-  auto service = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "service app",)") + kSetup + R"(
+  auto service = scenario_cmd::RunInFreshSandbox(Inline(std::string(R"({"name": "service app",)") + kOidcSetup + R"(
     "steps": [{"oidcApp": {"label": "Daemon", "type": "service"}}, {"signIn": {"user": "alice@corp.test"}}]})"),
                                                  o);
   REQUIRE(service.outcome.failures.size() == 1);

@@ -9,9 +9,9 @@ using core::Json;
 using scimtest::TestServer;
 
 namespace {
-struct Admin {
+struct AdminApi {
   std::unique_ptr<httplib::Client> c;
-  explicit Admin(int port) : c(core::MakeClient("http://127.0.0.1:" + std::to_string(port))) {}
+  explicit AdminApi(int port) : c(core::MakeClient("http://127.0.0.1:" + std::to_string(port))) {}
   std::pair<int, Json> Send(const std::string& method, const std::string& path, const std::string& body = "") {
     httplib::Result r{nullptr, httplib::Error::Unknown};
     if (method == "GET") r = c->Get(path.c_str());
@@ -27,7 +27,7 @@ struct Admin {
 
 TEST_CASE("the admin status shows the base URL and token to paste into Okta", "[scim][admin]") {
   TestServer s;
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   auto [status, body] = a.Send("GET", "/admin/api/status");
   REQUIRE(status == 200);
   CHECK(body["scimBaseUrl"] == s.server().base_url());
@@ -37,7 +37,7 @@ TEST_CASE("the admin status shows the base URL and token to paste into Okta", "[
 
 TEST_CASE("regenerating the token makes the old one stop working", "[scim][admin][auth]") {
   TestServer s;
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   auto [status, body] = a.Send("POST", "/admin/api/token");
   REQUIRE(status == 200);
   std::string fresh = body["token"];
@@ -50,7 +50,7 @@ TEST_CASE("admin lists show provisioned users and groups with members", "[scim][
   TestServer s;
   std::string u = s.CreateUser("listed@example.com");
   s.CreateGroup("Listed", {u});
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   auto users = a.Send("GET", "/admin/api/users").second;
   CHECK(users["totalResults"] == 1);
   CHECK(users["Resources"][0]["groups"][0]["display"] == "Listed");
@@ -61,7 +61,7 @@ TEST_CASE("admin lists show provisioned users and groups with members", "[scim][
 
 TEST_CASE("injected faults answer the next N matching requests, then stop", "[scim][admin][faults]") {
   TestServer s;
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   auto [status, body] = a.Send("PUT", "/admin/api/faults",
                                R"({"rules":[{"method":"POST","path":"/Users","status":429,"count":2,"retryAfter":7}]})");
   REQUIRE(status == 200);
@@ -86,7 +86,7 @@ TEST_CASE("injected faults answer the next N matching requests, then stop", "[sc
 
 TEST_CASE("a drop fault closes the connection without an answer, once", "[scim][admin][faults]") {
   TestServer s;
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   REQUIRE(a.Send("PUT", "/admin/api/faults", R"({"method":"GET","path":"/Users","drop":true,"count":1})").first == 200);
   auto client = core::MakeClient("http://127.0.0.1:" + std::to_string(s.server().port()));
   auto dropped = client->Get("/scim/v2/Users", {{"Authorization", std::string("Bearer ") + scimtest::kToken}});
@@ -99,7 +99,7 @@ TEST_CASE("reset empties the directory but keeps the token", "[scim][admin]") {
   TestServer s;
   std::string u = s.CreateUser("gone@example.com");
   s.CreateGroup("Gone", {u});
-  Admin a(s.server().port());
+  AdminApi a(s.server().port());
   auto [status, body] = a.Send("POST", "/admin/api/reset");
   REQUIRE(status == 200);
   CHECK(body["users"] == 0);

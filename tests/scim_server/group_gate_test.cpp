@@ -19,9 +19,9 @@ using scimtest::TestServer;
 
 namespace {
 
-struct Admin {
+struct GateAdmin {
   std::unique_ptr<httplib::Client> c;
-  explicit Admin(int port) : c(core::MakeClient("http://127.0.0.1:" + std::to_string(port))) {}
+  explicit GateAdmin(int port) : c(core::MakeClient("http://127.0.0.1:" + std::to_string(port))) {}
   std::pair<int, Json> Put(const std::string& path, const Json& body) {
     auto r = c->Put(path.c_str(), core::DumpCompact(body), "application/json");
     return {r->status, *core::ParseJson(r->body)};
@@ -82,7 +82,7 @@ TEST_CASE("without an encryption service group writes fail clearly and users kee
   CHECK(g.json["detail"].get<std::string>().find("encryption service") != std::string::npos);
   CHECK(s.Post("/Users", {{"userName", "still.works@example.com"}}).status == 201);
   CHECK(s.Get("/Groups").status == 200);  // reads are not gated
-  Admin admin(s.server().port());
+  GateAdmin admin(s.server().port());
   auto [status, body] = admin.Put("/admin/api/group-provisioning", {{"enabled", true}});
   CHECK(status == 503);
   CHECK(body["message"].get<std::string>().find("no encryption service") != std::string::npos);
@@ -103,7 +103,7 @@ TEST_CASE("with the service active, members get the group key wrapped to their d
   config.encryption_secret = "shared-secret";
   config.group_provisioning = true;
   TestServer s(config, /*gate=*/true);
-  Admin admin(s.server().port());
+  GateAdmin admin(s.server().port());
   Json st = admin.Get("/admin/api/status");
   CHECK(st["groupProvisioning"]["enabled"] == true);
   CHECK(st["groupProvisioning"]["encryptionService"]["status"] == "Active");
@@ -165,7 +165,7 @@ TEST_CASE("when the service goes down mid-way no partial membership is stored, a
   auto& stub = g.stub;
   auto& proxy = g.proxy;
   auto& s = g.s;
-  Admin admin(s.server().port());
+  GateAdmin admin(s.server().port());
   std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
   std::string gid = s.CreateGroup("Team", {a});
   const std::string before = s.Get("/Groups/" + gid).body;
@@ -280,7 +280,7 @@ TEST_CASE("a slow encryption service delays the group write, not a concurrent us
   CHECK(listed.json["totalResults"] == 1);
   REQUIRE(group.status == 201);
   CHECK(group_seconds >= 2.0);  // the group write did wait for the key service
-  Admin admin(port);
+  GateAdmin admin(port);
   Json keys = admin.Get("/admin/api/groups/" + group.json["id"].get<std::string>() + "/keys")["members"];
   REQUIRE(keys.size() == 1);
   CHECK(keys[0]["memberId"] == a);
@@ -291,7 +291,7 @@ TEST_CASE("writes to one group while its key call is in flight wait their turn",
   auto& stub = g.stub;
   auto& proxy = g.proxy;
   auto& s = g.s;
-  Admin admin(s.server().port());
+  GateAdmin admin(s.server().port());
   const int port = s.server().port();
   std::string a = s.CreateUser("a@example.com"), b = s.CreateUser("b@example.com"), c = s.CreateUser("c@example.com");
   std::string gid = s.CreateGroup("Team", {a});

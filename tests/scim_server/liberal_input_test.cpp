@@ -13,13 +13,13 @@ using scimtest::TestServer;
 
 namespace {
 
-constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr const char* kEnterpriseSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 constexpr const char* kPatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 Json PatchOf(Json operation) { return Json{{"schemas", {kPatchOp}}, {"Operations", Json::array({operation})}}; }
 
 Json EnterpriseObject(const std::string& department) {
-  return Json{{"schemas", {kEnterprise}}, {"department", department}};
+  return Json{{"schemas", {kEnterpriseSchema}}, {"department", department}};
 }
 
 }  // namespace
@@ -31,43 +31,43 @@ TEST_CASE("PATCH with the enterprise extension object carrying its own schemas k
   std::string path = "/Users/" + id;
 
   SECTION("path-less add") {
-    auto r = s.Patch(path, PatchOf({{"op", "add"}, {"value", {{kEnterprise, EnterpriseObject("Sales")}}}}));
+    auto r = s.Patch(path, PatchOf({{"op", "add"}, {"value", {{kEnterpriseSchema, EnterpriseObject("Sales")}}}}));
     REQUIRE(r.status == 200);
-    CHECK(r.json[kEnterprise]["department"] == "Sales");
-    CHECK_FALSE(r.json[kEnterprise].contains("schemas"));
+    CHECK(r.json[kEnterpriseSchema]["department"] == "Sales");
+    CHECK_FALSE(r.json[kEnterpriseSchema].contains("schemas"));
   }
   SECTION("path-less replace") {
-    auto r = s.Patch(path, PatchOf({{"op", "replace"}, {"value", {{kEnterprise, EnterpriseObject("Ops")}}}}));
+    auto r = s.Patch(path, PatchOf({{"op", "replace"}, {"value", {{kEnterpriseSchema, EnterpriseObject("Ops")}}}}));
     REQUIRE(r.status == 200);
-    CHECK(r.json[kEnterprise]["department"] == "Ops");
+    CHECK(r.json[kEnterpriseSchema]["department"] == "Ops");
   }
   SECTION("path = the extension URN, add and replace") {
-    auto a = s.Patch(path, PatchOf({{"op", "add"}, {"path", kEnterprise}, {"value", EnterpriseObject("R&D")}}));
+    auto a = s.Patch(path, PatchOf({{"op", "add"}, {"path", kEnterpriseSchema}, {"value", EnterpriseObject("R&D")}}));
     REQUIRE(a.status == 200);
-    CHECK(a.json[kEnterprise]["department"] == "R&D");
-    auto r = s.Patch(path, PatchOf({{"op", "replace"}, {"path", kEnterprise}, {"value", EnterpriseObject("Legal")}}));
+    CHECK(a.json[kEnterpriseSchema]["department"] == "R&D");
+    auto r = s.Patch(path, PatchOf({{"op", "replace"}, {"path", kEnterpriseSchema}, {"value", EnterpriseObject("Legal")}}));
     REQUIRE(r.status == 200);
-    CHECK(r.json[kEnterprise]["department"] == "Legal");
+    CHECK(r.json[kEnterpriseSchema]["department"] == "Legal");
   }
   // Whatever the form, the URN is listed once in the resource's schemas and the change is stored.
   auto stored = s.Get(path);
   REQUIRE(stored.status == 200);
-  CHECK(stored.json[kEnterprise]["department"].is_string());
-  CHECK(std::count(stored.json["schemas"].begin(), stored.json["schemas"].end(), Json(kEnterprise)) == 1);
+  CHECK(stored.json[kEnterpriseSchema]["department"].is_string());
+  CHECK(std::count(stored.json["schemas"].begin(), stored.json["schemas"].end(), Json(kEnterpriseSchema)) == 1);
 }
 
 TEST_CASE("POST and PUT accept the extension object with its own schemas key", "[scim][liberal]") {
   TestServer s;
-  Json body = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User", kEnterprise}},
+  Json body = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User", kEnterpriseSchema}},
                {"userName", "post.ext@example.com"},
-               {kEnterprise, EnterpriseObject("Finance")}};
+               {kEnterpriseSchema, EnterpriseObject("Finance")}};
   auto created = s.Post("/Users", body);
   REQUIRE(created.status == 201);
-  CHECK(created.json[kEnterprise] == Json{{"department", "Finance"}});
-  body[kEnterprise]["department"] = "Audit";
+  CHECK(created.json[kEnterpriseSchema] == Json{{"department", "Finance"}});
+  body[kEnterpriseSchema]["department"] = "Audit";
   auto put = s.Put("/Users/" + created.json["id"].get<std::string>(), body);
   REQUIRE(put.status == 200);
-  CHECK(put.json[kEnterprise] == Json{{"department", "Audit"}});
+  CHECK(put.json[kEnterpriseSchema] == Json{{"department", "Audit"}});
 }
 
 TEST_CASE("a Group whose members are all removed comes back without members", "[scim][liberal][groups]") {

@@ -10,16 +10,16 @@ using scimtest::TestServer;
 namespace {
 const char* kUser = "urn:ietf:params:scim:schemas:core:2.0:User";
 const char* kGroup = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const char* kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 }  // namespace
 
 TEST_CASE("POST /Users returns 201 with id, meta, Location and ETag", "[scim][http][users]") {
   TestServer s;
-  auto r = s.Post("/Users", {{"schemas", {kUser, kEnterprise}},
+  auto r = s.Post("/Users", {{"schemas", {kUser, kEnterpriseUrn}},
                              {"userName", "ada@example.com"},
                              {"name", {{"givenName", "Ada"}, {"familyName", "Lovelace"}}},
                              {"emails", {{{"value", "ada@example.com"}, {"type", "work"}, {"primary", true}}}},
-                             {kEnterprise, {{"department", "Engineering"}}},
+                             {kEnterpriseUrn, {{"department", "Engineering"}}},
                              {"password", "1mz050nq"},
                              {"active", true}});
   REQUIRE(r.status == 201);
@@ -29,7 +29,7 @@ TEST_CASE("POST /Users returns 201 with id, meta, Location and ETag", "[scim][ht
   std::string id = u["id"];
   CHECK(u["userName"] == "ada@example.com");
   CHECK(u["name"]["givenName"] == "Ada");
-  CHECK(u[kEnterprise]["department"] == "Engineering");
+  CHECK(u[kEnterpriseUrn]["department"] == "Engineering");
   CHECK_FALSE(u.contains("password"));
   CHECK(u["meta"]["resourceType"] == "User");
   CHECK(u["meta"]["version"] == "W/\"1\"");
@@ -231,7 +231,7 @@ TEST_CASE("discovery endpoints are generated from the schema definitions", "[sci
   CHECK(rts.json["totalResults"] == 2);
   auto ut = s.Get("/ResourceTypes/User");
   CHECK(ut.json["endpoint"] == "/Users");
-  CHECK(ut.json["schemaExtensions"][0]["schema"] == kEnterprise);
+  CHECK(ut.json["schemaExtensions"][0]["schema"] == kEnterpriseUrn);
   auto schemas = s.Get("/Schemas");
   CHECK(schemas.json["totalResults"] == 3);
   auto us = s.Get(std::string("/Schemas/") + kUser);
