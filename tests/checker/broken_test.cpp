@@ -130,7 +130,8 @@ TEST_CASE("the broken-server fake without defects passes every check", "[checker
   CHECK(report.results.size() == ListChecks().size());
 }
 
-TEST_CASE("each broken server fails the checks of its defect, with the cause, and nothing else", "[checker][broken]") {
+TEST_CASE("each broken server fails the checks of its defect, with the cause, and nothing else",
+          "[checker][broken][defects]") {
   for (const auto& c : Cases()) {
     DYNAMIC_SECTION(c.name) {
       Defects d;
