@@ -10,7 +10,6 @@
 // past client authentication.
 #include <httplib.h>
 
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
