@@ -106,7 +106,10 @@ void JobQueue::Finish(const Job& job) {
     bool requeued = parked_again_.erase(job.id) > 0;
     if (journal_ && !requeued) journal_->Done(job.id);
   }
-  work_cv_.notify_all();
+  // A finished job frees one subject, so at most one held-back job became
+  // pickable: one worker is enough (waking all of them cost every worker a
+  // lock and a queue scan per job).
+  work_cv_.notify_one();
   idle_cv_.notify_all();
 }
 

@@ -83,30 +83,36 @@ core::Result<std::unique_ptr<OktaStore>> OktaStore::Open(const std::string& path
   return std::unique_ptr<OktaStore>(new OktaStore(std::move(*pool)));
 }
 
+Status OktaStore::PutRow(core::Db& db, const char* table, const std::string& k1, const std::string& k2,
+                         const std::string& x, const std::string& data) {
+  std::string t = table;
+  auto st = db.Prepare("INSERT INTO " + t +
+                       " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " + t +
+                       "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
+  if (!st.ok()) return st.error();
+  (*st)->Bind(1, k1).Bind(2, k2).Bind(3, x).Bind(4, data);
+  return (*st)->Exec();
+}
+
+std::optional<std::string> OktaStore::GetRow(core::Db& db, const char* table, const std::string& k1,
+                                             const std::string& k2) {
+  auto st = db.Prepare(std::string("SELECT data FROM ") + table + " WHERE k1 = ? AND k2 = ?");
+  if (!st.ok()) return std::nullopt;
+  (*st)->Bind(1, k1).Bind(2, k2);
+  auto row = (*st)->Step();
+  if (!row.ok() || !*row) return std::nullopt;
+  std::string out = (*st)->ColumnText(0);
+  (*st)->Reset();
+  return out;
+}
+
 Status OktaStore::Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                       const std::string& data) {
-  return pool_->Write([&](core::Db& db) -> Status {
-    std::string t = table;
-    auto st = db.Prepare("INSERT INTO " + t +
-                         " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " + t +
-                         "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
-    if (!st.ok()) return st.error();
-    (*st)->Bind(1, k1).Bind(2, k2).Bind(3, x).Bind(4, data);
-    return (*st)->Exec();
-  });
+  return pool_->Write([&](core::Db& db) { return PutRow(db, table, k1, k2, x, data); });
 }
 
 std::optional<std::string> OktaStore::Get(const char* table, const std::string& k1, const std::string& k2) {
-  return pool_->Read([&](core::Db& db) -> std::optional<std::string> {
-    auto st = db.Prepare(std::string("SELECT data FROM ") + table + " WHERE k1 = ? AND k2 = ?");
-    if (!st.ok()) return std::nullopt;
-    (*st)->Bind(1, k1).Bind(2, k2);
-    auto row = (*st)->Step();
-    if (!row.ok() || !*row) return std::nullopt;
-    std::string out = (*st)->ColumnText(0);
-    (*st)->Reset();
-    return out;
-  });
+  return pool_->Read([&](core::Db& db) { return GetRow(db, table, k1, k2); });
 }
 
 std::optional<std::pair<int64_t, std::string>> OktaStore::GetBy(const char* table, const char* col,
@@ -230,9 +236,9 @@ std::vector<std::string> OktaStore::ListGroupIdsOfUser(const std::string& u) {
 // Every provisioning job reads its app: decoded apps are kept in memory and
 // dropped whenever the app is written (or a batch is rolled back).
 Status OktaStore::PutApp(const App& a) {
-  ForgetApps(a.id);
+  Forget(Cached::kApp, a.id);
   Status s = Put("apps", a.id, "", a.name, Encode(a));
-  ForgetApps(a.id);
+  Forget(Cached::kApp, a.id);
   return s;
 }
 std::optional<App> OktaStore::LookupApp(const std::string& id) {
@@ -248,22 +254,32 @@ std::optional<App> OktaStore::LookupApp(const std::string& id) {
   if (epoch == apps_epoch_) apps_.emplace(id, v[0]);  // no write since the read began
   return v[0];
 }
-void OktaStore::ForgetApps(const std::string& id) {
+// Writers call this before and after their write: a read that began before
+// the write cannot cache what the write changed (its epoch moved on).
+void OktaStore::Forget(Cached what, const std::string& app_id) {
   std::lock_guard<std::mutex> lk(apps_mu_);
   ++apps_epoch_;
-  if (id.empty()) {
-    apps_.clear();
-  } else {
-    apps_.erase(id);
+  switch (what) {
+    case Cached::kApp:
+      if (!app_id.empty()) {
+        apps_.erase(app_id);
+        return;
+      }
+      apps_.clear();
+      push_apps_.reset();
+      no_task_apps_.clear();
+      return;
+    case Cached::kPushes: push_apps_.reset(); return;
+    case Cached::kTasks: no_task_apps_.clear(); return;
   }
 }
 std::vector<App> OktaStore::ListApps(int64_t after_seq, int limit) {
   return DecodeAll<App>(List("apps", nullptr, "", after_seq, limit));
 }
 Status OktaStore::DeleteApp(const std::string& id) {
-  ForgetApps(id);
+  Forget(Cached::kApp, id);
   Status s = Delete("apps", id, "");
-  ForgetApps(id);
+  Forget(Cached::kApp, id);
   return s;
 }
 
@@ -273,6 +289,19 @@ Status OktaStore::PutAppUser(const AppUser& au) {
 }
 std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const std::string& user_id) {
   return Decode<AppUser>(Get("app_users", app_id, user_id));
+}
+core::Result<bool> OktaStore::UpdateAppUser(const std::string& app_id, const std::string& user_id,
+                                            const std::function<bool(AppUser&)>& change) {
+  bool found = false;
+  Status s = pool_->Write([&](core::Db& db) -> Status {
+    auto au = Decode<AppUser>(GetRow(db, "app_users", app_id, user_id));
+    if (!au) return Status::Ok();
+    found = true;
+    if (!change(*au)) return Status::Ok();
+    return PutRow(db, "app_users", au->app_id, au->user_id, au->app_id, Encode(*au));
+  });
+  if (!s.ok()) return s.error();
+  return found;
 }
 std::vector<AppUser> OktaStore::ListAppUsers(const std::string& app_id) {
   return DecodeAll<AppUser>(List("app_users", "k1", app_id, 0, -1));
@@ -299,7 +328,10 @@ Status OktaStore::DeleteAppGroup(const std::string& a, const std::string& g) { r
 
 // ---- group push mappings: k1 = id, k2 = '', x = source group; app in JSON ----
 Status OktaStore::PutGroupPush(const GroupPush& p) {
-  return Put("group_pushes", p.id, "", p.source_group_id, Encode(p));
+  Forget(Cached::kPushes);
+  Status s = Put("group_pushes", p.id, "", p.source_group_id, Encode(p));
+  Forget(Cached::kPushes);
+  return s;
 }
 std::optional<GroupPush> OktaStore::LookupGroupPush(const std::string& id) {
   return Decode<GroupPush>(Get("group_pushes", id, ""));
@@ -314,14 +346,38 @@ std::vector<GroupPush> OktaStore::ListGroupPushes(const std::string& app_id) {
 std::vector<GroupPush> OktaStore::ListGroupPushesOfGroup(const std::string& g) {
   return DecodeAll<GroupPush>(List("group_pushes", "x", g, 0, -1));
 }
-Status OktaStore::DeleteGroupPush(const std::string& id) { return Delete("group_pushes", id, ""); }
+Status OktaStore::DeleteGroupPush(const std::string& id) {
+  Forget(Cached::kPushes);
+  Status s = Delete("group_pushes", id, "");
+  Forget(Cached::kPushes);
+  return s;
+}
+bool OktaStore::AppHasGroupPushes(const std::string& app_id) {
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lk(apps_mu_);
+    if (push_apps_) return push_apps_->count(app_id) > 0;
+    epoch = apps_epoch_;
+  }
+  std::unordered_set<std::string> apps;
+  for (auto& p : DecodeAll<GroupPush>(List("group_pushes", nullptr, "", 0, -1))) apps.insert(p.app_id);
+  bool has = apps.count(app_id) > 0;
+  std::lock_guard<std::mutex> lk(apps_mu_);
+  if (epoch == apps_epoch_) push_apps_ = std::move(apps);
+  return has;
+}
 
 // ---- tasks ----
-Status OktaStore::PutTask(const Task& t) { return Put("tasks", t.id, "", t.app_id, Encode(t)); }
+Status OktaStore::PutTask(const Task& t) {
+  Forget(Cached::kTasks);
+  Status s = Put("tasks", t.id, "", t.app_id, Encode(t));
+  Forget(Cached::kTasks);
+  return s;
+}
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
 Status OktaStore::ResetAll() {
   if (auto s = FlushAppends(); !s.ok()) return s;
-  ForgetApps("");
+  Forget(Cached::kApp);
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
@@ -360,7 +416,18 @@ std::vector<Task> OktaStore::ListTasks() { return DecodeAll<Task>(List("tasks", 
 // Read on every successful job (a success may resolve tasks): only the app's
 // unresolved tasks are decoded, however many resolved ones the app has.
 std::vector<Task> OktaStore::ListUnresolvedTasks(const std::string& app_id) {
-  return DecodeAll<Task>(List("tasks", "x", app_id, 0, -1, "json_extract(data, '$.status') != 'RESOLVED'"));
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lk(apps_mu_);
+    if (no_task_apps_.count(app_id)) return {};
+    epoch = apps_epoch_;
+  }
+  auto tasks = DecodeAll<Task>(List("tasks", "x", app_id, 0, -1, "json_extract(data, '$.status') != 'RESOLVED'"));
+  if (tasks.empty()) {
+    std::lock_guard<std::mutex> lk(apps_mu_);
+    if (epoch == apps_epoch_) no_task_apps_.insert(app_id);
+  }
+  return tasks;
 }
 
 Status OktaStore::Batch(const std::function<Status()>& body) {
@@ -374,9 +441,12 @@ Status OktaStore::Batch(const std::function<Status()>& body) {
       result = body();
       if (!result.ok()) throw Abort{};
     });
+    // A reader on another connection may have cached, between a write of
+    // the batch and this commit, what it saw before the write.
+    Forget(Cached::kApp);
     if (!committed.ok()) return committed;
   } catch (const Abort&) {
-    ForgetApps("");  // an app written in the batch was rolled back
+    Forget(Cached::kApp);  // what the batch wrote was rolled back
     return result;
   }
   return result;

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/json_util.h"
@@ -55,6 +56,11 @@ class OktaStore {
 
   core::Status PutAppUser(const AppUser& au);
   std::optional<AppUser> LookupAppUser(const std::string& app_id, const std::string& user_id);
+  // Reads, changes and writes one app user in one write transaction: `change`
+  // gets the stored app user and returns whether to write it back. Returns
+  // whether there was one (kept false when the pair is not assigned).
+  core::Result<bool> UpdateAppUser(const std::string& app_id, const std::string& user_id,
+                                   const std::function<bool(AppUser&)>& change);
   std::vector<AppUser> ListAppUsers(const std::string& app_id);
   std::vector<AppUser> ListAppUsersOfUser(const std::string& user_id);
   core::Status DeleteAppUser(const std::string& app_id, const std::string& user_id);
@@ -69,11 +75,16 @@ class OktaStore {
   std::optional<GroupPush> LookupGroupPush(const std::string& id);
   std::vector<GroupPush> ListGroupPushes(const std::string& app_id);
   std::vector<GroupPush> ListGroupPushesOfGroup(const std::string& group_id);
+  // Whether the app has any group-push mapping (read on every provisioned
+  // user: answered from memory once known, until a mapping is written).
+  bool AppHasGroupPushes(const std::string& app_id);
   core::Status DeleteGroupPush(const std::string& id);
 
   core::Status PutTask(const Task& t);
   std::optional<Task> LookupTask(const std::string& id);
   std::vector<Task> ListTasks();
+  // Read on every successful job: an app known to have none is answered
+  // from memory until a task is written.
   std::vector<Task> ListUnresolvedTasks(const std::string& app_id);
   // Runs body with every write of this thread in one transaction, committed
   // when body returns Ok (rolled back otherwise). Returns body's status, or
@@ -141,10 +152,13 @@ class OktaStore {
     std::string id;
   };
   void Append(const char* table, std::function<std::string()> make);
-  void ForgetApps(const std::string& id);  // "" = all
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);
+  static core::Status PutRow(core::Db& db, const char* table, const std::string& k1, const std::string& k2,
+                             const std::string& x, const std::string& data);
+  static std::optional<std::string> GetRow(core::Db& db, const char* table, const std::string& k1,
+                                           const std::string& k2);
   std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2);
   std::optional<std::pair<int64_t, std::string>> GetBy(const char* table, const char* col, const std::string& v);
   // Rows after `after_seq` in seq order; `col` = `v` when col is set, and the
@@ -158,9 +172,16 @@ class OktaStore {
   std::condition_variable append_cv_;
   std::vector<Appended> pending_;
   bool stop_ = false;
-  std::mutex apps_mu_;  // guards apps_ and apps_epoch_
+  std::mutex apps_mu_;  // guards apps_, push_apps_, no_task_apps_ and apps_epoch_
   std::unordered_map<std::string, App> apps_;
-  uint64_t apps_epoch_ = 0;  // bumped by every app write, so a read that raced one is not cached
+  // Facts every provisioning job reads, cached like the apps: the apps with
+  // group-push mappings (nullopt: not read yet), and the apps known to have
+  // no unresolved task.
+  std::optional<std::unordered_set<std::string>> push_apps_;
+  std::unordered_set<std::string> no_task_apps_;
+  uint64_t apps_epoch_ = 0;  // bumped by every write they depend on, so a read that raced one is not cached
+  enum class Cached { kApp, kPushes, kTasks };
+  void Forget(Cached what, const std::string& app_id = "");  // kApp with "" = everything
   std::atomic<int64_t> max_logs_{0}, max_traffic_{0};
   // Age retention, guarded by flush_mu_ (see AgeWindow in the .cpp).
   struct AgeMark {

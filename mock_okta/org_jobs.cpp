@@ -82,35 +82,38 @@ core::Status Org::ApplyEffect(const Job& job, const Effect& e) {
 }
 
 core::Status Org::ApplyUserEffect(const Job& job, const Effect& e) {
-  auto au = store_.LookupAppUser(job.app_id, job.user_id);
-  if (!au) return core::Status::Ok();  // unassigned meanwhile: nothing to write back
-  switch (e.kind) {
-    case Effect::Kind::kLinkUser: au->external_id = e.remote_id; break;
-    case Effect::Kind::kUserProvisioned:
-      au->external_id = e.remote_id;
-      au->status = AppUserStatus::kProvisioned;
-      au->sync_state = SyncState::kSynchronized;
-      au->remote_active = true;
-      au->last_pushed = Json(nlohmann::json(e.mapped));
-      au->last_sync = au->last_updated = Now();
-      break;
-    case Effect::Kind::kUserUpdated:
-      au->last_pushed = Json(nlohmann::json(e.mapped));
-      au->user_name = e.mapped.user_name;
-      au->sync_state = SyncState::kSynchronized;
-      au->last_sync = Now();
-      break;
-    default:  // kUserDeactivated
-      au->remote_active = false;
-      au->sync_state = SyncState::kSynchronized;
-      au->last_sync = Now();
-      break;
-  }
-  if (auto s = store_.PutAppUser(*au); !s.ok()) return s;
-  if (e.kind != Effect::Kind::kUserProvisioned) return core::Status::Ok();
+  // One write transaction reads the app user and writes it back; unassigned
+  // meanwhile: nothing to write back.
+  auto updated = store_.UpdateAppUser(job.app_id, job.user_id, [&](AppUser& au) {
+    switch (e.kind) {
+      case Effect::Kind::kLinkUser: au.external_id = e.remote_id; break;
+      case Effect::Kind::kUserProvisioned:
+        au.external_id = e.remote_id;
+        au.status = AppUserStatus::kProvisioned;
+        au.sync_state = SyncState::kSynchronized;
+        au.remote_active = true;
+        au.last_pushed = Json(nlohmann::json(e.mapped));
+        au.last_sync = au.last_updated = Now();
+        break;
+      case Effect::Kind::kUserUpdated:
+        au.last_pushed = Json(nlohmann::json(e.mapped));
+        au.user_name = e.mapped.user_name;
+        au.sync_state = SyncState::kSynchronized;
+        au.last_sync = Now();
+        break;
+      default:  // kUserDeactivated
+        au.remote_active = false;
+        au.sync_state = SyncState::kSynchronized;
+        au.last_sync = Now();
+        break;
+    }
+    return true;
+  });
+  if (!updated.ok()) return updated.error();
+  if (!*updated || e.kind != Effect::Kind::kUserProvisioned) return core::Status::Ok();
   // Group Push references provisioned users only: now that this one is
   // linked, pushed groups it belongs to get a membership update.
-  if (store_.ListGroupPushes(job.app_id).empty()) return core::Status::Ok();  // the app pushes no group
+  if (!store_.AppHasGroupPushes(job.app_id)) return core::Status::Ok();
   for (const auto& gid : store_.ListGroupIdsOfUser(job.user_id)) {
     for (const auto& mp : store_.ListGroupPushesOfGroup(gid)) {
       if (mp.app_id != job.app_id || mp.status != "ACTIVE" || mp.target_group_id.empty()) continue;

@@ -89,6 +89,66 @@ TEST_CASE("memberships, app users and push mappings round-trip", "[okta][store]"
   CHECK(s.ListGroupPushes("other").empty());
 }
 
+TEST_CASE("the facts every job reads are cached and forgotten by the writes they depend on", "[okta][store]") {
+  auto store = OktaStore::Open(":memory:");
+  REQUIRE(store.ok());
+  OktaStore& s = **store;
+  // Group pushes per app: cached after the first read, forgotten by a put or delete.
+  CHECK_FALSE(s.AppHasGroupPushes("a1"));
+  GroupPush m;
+  m.id = "gPm1";
+  m.app_id = "a1";
+  m.source_group_id = "g1";
+  REQUIRE(s.PutGroupPush(m).ok());
+  CHECK(s.AppHasGroupPushes("a1"));
+  CHECK_FALSE(s.AppHasGroupPushes("a2"));
+  REQUIRE(s.DeleteGroupPush("gPm1").ok());
+  CHECK_FALSE(s.AppHasGroupPushes("a1"));
+
+  // Unresolved tasks: "none" is cached, and a task written afterwards is seen.
+  CHECK(s.ListUnresolvedTasks("a1").empty());
+  Task t;
+  t.id = "tsk1";
+  t.app_id = "a1";
+  REQUIRE(s.PutTask(t).ok());
+  REQUIRE(s.ListUnresolvedTasks("a1").size() == 1);
+  t.status = TaskStatus::kResolved;
+  REQUIRE(s.PutTask(t).ok());
+  CHECK(s.ListUnresolvedTasks("a1").empty());
+  CHECK(s.ListUnresolvedTasks("a1").empty());  // now from memory
+  // A batch that is rolled back leaves no stale fact behind.
+  t.status = TaskStatus::kOpen;
+  CHECK_FALSE(s.Batch([&] {
+                 REQUIRE(s.PutTask(t).ok());
+                 CHECK(s.ListUnresolvedTasks("a1").size() == 1);  // inside the batch: its own write
+                 return core::MakeError(core::ErrorCode::kInternal, "undo");
+               }).ok());
+  CHECK(s.ListUnresolvedTasks("a1").empty());
+  CHECK(s.LookupTask("tsk1")->status == TaskStatus::kResolved);
+
+  // One app user read, changed and written back in one transaction.
+  auto missing = s.UpdateAppUser("a1", "u9", [](AppUser&) { return true; });
+  REQUIRE(missing.ok());
+  CHECK_FALSE(*missing);
+  AppUser au;
+  au.app_id = "a1";
+  au.user_id = "u1";
+  REQUIRE(s.PutAppUser(au).ok());
+  auto changed = s.UpdateAppUser("a1", "u1", [](AppUser& a) {
+    a.external_id = "remote-7";
+    return true;
+  });
+  REQUIRE(changed.ok());
+  CHECK(*changed);
+  CHECK(s.LookupAppUser("a1", "u1")->external_id == "remote-7");
+  auto kept = s.UpdateAppUser("a1", "u1", [](AppUser& a) {
+    a.external_id = "not-written";
+    return false;
+  });
+  REQUIRE(kept.ok());
+  CHECK(s.LookupAppUser("a1", "u1")->external_id == "remote-7");
+}
+
 TEST_CASE("a file store survives reopening", "[okta][store]") {
   std::string path = "/tmp/okta_store_test_" + std::to_string(::getpid()) + ".db";
   std::remove(path.c_str());
