@@ -7,8 +7,10 @@
 # Prints executions and findings per target; exits 1 when any target found
 # something. With FUZZ_RUNS=N in the environment a target stops after N
 # executions or SECONDS, whichever comes first; FUZZ_FLAGS adds libFuzzer
-# flags (e.g. -detect_leaks=0 for the targets whose state grows between
-# inputs, oauth_request and har_replay, where every input triggers a leak scan).
+# flags, after the defaults so they win (e.g. -detect_leaks=0 for the targets
+# whose state grows between inputs, oauth_request and har_replay, where every
+# input triggers a leak scan; or a longer -timeout when the fuzzer may be
+# paused: libFuzzer's timeout is wall-clock time).
 # Usage: fuzz/campaign.sh BUILD_FUZZ_DIR [SECONDS] [TARGET...]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,8 +36,8 @@ for t in "${targets[@]}"; do
   [ -n "${FUZZ_RUNS:-}" ] && runs=("-runs=$FUZZ_RUNS")
   # shellcheck disable=SC2206  # FUZZ_FLAGS is a list of libFuzzer flags
   extra=(${FUZZ_FLAGS:-})
-  "$exe" -max_total_time="$seconds" "${runs[@]}" "${extra[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
-    "${dict[@]}" -artifact_prefix="$found/" "$work" "$here/corpus/$t" >"$log" 2>&1
+  "$exe" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+    "${extra[@]}" "${dict[@]}" -artifact_prefix="$found/" "$work" "$here/corpus/$t" >"$log" 2>&1
   rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
