@@ -2,6 +2,8 @@
 // and what happens when the service goes away.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -92,9 +94,10 @@ TEST_CASE("without an encryption service group writes fail clearly and users kee
 }
 
 TEST_CASE("with the service active, members get the group key wrapped to their device keys", "[scim][gate]") {
-  auto dir = std::filesystem::temp_directory_path() / "okta-sandbox-gate-test";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  // A folder of its own (mkdtemp), so concurrent runs of this test do not share a database.
+  std::string pattern = (std::filesystem::temp_directory_path() / "okta-sandbox-gate-test-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  std::filesystem::path dir = pattern;
   encryption::EncryptionStub stub(encryption::Config{"127.0.0.1", 0, ":memory:", "shared-secret"});
   REQUIRE(stub.Start().ok());
   scim::Config config;
