@@ -97,6 +97,8 @@ core::Result<Scenario> ParseScenario(std::string_view text, const std::string& f
     std::string msg = e.what();
     return core::MakeError(core::ErrorCode::kInvalidSyntax,
                            "not valid JSON at " + Position(clean, e.byte > 0 ? e.byte - 1 : 0) + ": " + msg);
+  } catch (const nlohmann::json::exception& e) {  // a number beyond a double's range (1e400): out_of_range.406
+    return core::MakeError(core::ErrorCode::kInvalidSyntax, std::string("not valid JSON: ") + e.what());
   }
   if (auto st = CheckKeys(doc, "$", {"$schema", "name", "description", "setup", "steps", "expect", "autoWait",
                                      "requires"});

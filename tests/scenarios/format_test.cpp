@@ -45,6 +45,13 @@ TEST_CASE("parse errors name the line, unknown keys and step kinds name the JSON
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().detail.find("line 3") != std::string::npos);
 
+  // A number beyond a double's range is an error, not an exception that ends
+  // the command (found by fuzz_scenario; the input is in its corpus).
+  auto huge = ParseScenario(R"({"name": "x", "steps": [], "description": 1e400})");
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.error().code == core::ErrorCode::kInvalidSyntax);
+  CHECK(huge.error().detail.find("number overflow") != std::string::npos);
+
   auto unknown = ParseScenario(R"({"name": "x", "stepz": []})");
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().detail == "$.stepz: unknown key");
