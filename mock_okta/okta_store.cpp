@@ -234,12 +234,9 @@ std::vector<std::string> OktaStore::ListGroupIdsOfUser(const std::string& u) {
 
 // ---- apps ----
 // Every provisioning job reads its app: decoded apps are kept in memory and
-// dropped whenever the app is written (or a batch is rolled back).
+// dropped whenever the app is written (and after every batch).
 Status OktaStore::PutApp(const App& a) {
-  Forget(Cached::kApp, a.id);
-  Status s = Put("apps", a.id, "", a.name, Encode(a));
-  Forget(Cached::kApp, a.id);
-  return s;
+  return Forgetting(Cached::kApp, a.id, [&] { return Put("apps", a.id, "", a.name, Encode(a)); });
 }
 std::optional<App> OktaStore::LookupApp(const std::string& id) {
   uint64_t epoch;
@@ -254,8 +251,14 @@ std::optional<App> OktaStore::LookupApp(const std::string& id) {
   if (epoch == apps_epoch_) apps_.emplace(id, v[0]);  // no write since the read began
   return v[0];
 }
-// Writers call this before and after their write: a read that began before
-// the write cannot cache what the write changed (its epoch moved on).
+// Writers forget before and after their write (Forgetting): a read that
+// began before the write cannot cache what the write changed (its epoch moved on).
+Status OktaStore::Forgetting(Cached what, const std::string& app_id, const std::function<Status()>& write) {
+  Forget(what, app_id);
+  Status s = write();
+  Forget(what, app_id);
+  return s;
+}
 void OktaStore::Forget(Cached what, const std::string& app_id) {
   std::lock_guard<std::mutex> lk(apps_mu_);
   ++apps_epoch_;
@@ -277,10 +280,7 @@ std::vector<App> OktaStore::ListApps(int64_t after_seq, int limit) {
   return DecodeAll<App>(List("apps", nullptr, "", after_seq, limit));
 }
 Status OktaStore::DeleteApp(const std::string& id) {
-  Forget(Cached::kApp, id);
-  Status s = Delete("apps", id, "");
-  Forget(Cached::kApp, id);
-  return s;
+  return Forgetting(Cached::kApp, id, [&] { return Delete("apps", id, ""); });
 }
 
 // ---- app users: k1 = app, k2 = user, x = app ----
@@ -328,10 +328,7 @@ Status OktaStore::DeleteAppGroup(const std::string& a, const std::string& g) { r
 
 // ---- group push mappings: k1 = id, k2 = '', x = source group; app in JSON ----
 Status OktaStore::PutGroupPush(const GroupPush& p) {
-  Forget(Cached::kPushes);
-  Status s = Put("group_pushes", p.id, "", p.source_group_id, Encode(p));
-  Forget(Cached::kPushes);
-  return s;
+  return Forgetting(Cached::kPushes, "", [&] { return Put("group_pushes", p.id, "", p.source_group_id, Encode(p)); });
 }
 std::optional<GroupPush> OktaStore::LookupGroupPush(const std::string& id) {
   return Decode<GroupPush>(Get("group_pushes", id, ""));
@@ -347,10 +344,7 @@ std::vector<GroupPush> OktaStore::ListGroupPushesOfGroup(const std::string& g) {
   return DecodeAll<GroupPush>(List("group_pushes", "x", g, 0, -1));
 }
 Status OktaStore::DeleteGroupPush(const std::string& id) {
-  Forget(Cached::kPushes);
-  Status s = Delete("group_pushes", id, "");
-  Forget(Cached::kPushes);
-  return s;
+  return Forgetting(Cached::kPushes, "", [&] { return Delete("group_pushes", id, ""); });
 }
 bool OktaStore::AppHasGroupPushes(const std::string& app_id) {
   uint64_t epoch;
@@ -369,10 +363,7 @@ bool OktaStore::AppHasGroupPushes(const std::string& app_id) {
 
 // ---- tasks ----
 Status OktaStore::PutTask(const Task& t) {
-  Forget(Cached::kTasks);
-  Status s = Put("tasks", t.id, "", t.app_id, Encode(t));
-  Forget(Cached::kTasks);
-  return s;
+  return Forgetting(Cached::kTasks, "", [&] { return Put("tasks", t.id, "", t.app_id, Encode(t)); });
 }
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
 Status OktaStore::ResetAll() {

@@ -182,6 +182,8 @@ class OktaStore {
   uint64_t apps_epoch_ = 0;  // bumped by every write they depend on, so a read that raced one is not cached
   enum class Cached { kApp, kPushes, kTasks };
   void Forget(Cached what, const std::string& app_id = "");  // kApp with "" = everything
+  // Runs `write` between two Forget calls.
+  core::Status Forgetting(Cached what, const std::string& app_id, const std::function<core::Status()>& write);
   std::atomic<int64_t> max_logs_{0}, max_traffic_{0};
   // Age retention, guarded by flush_mu_ (see AgeWindow in the .cpp).
   struct AgeMark {
