@@ -84,24 +84,30 @@ core::Result<std::unique_ptr<OktaStore>> OktaStore::Open(const std::string& path
 }
 
 Status OktaStore::PutRow(core::Db& db, const char* table, const std::string& k1, const std::string& k2,
-                         const std::string& x, const std::string& data) {
+                         const std::string& x, const std::string& data, int64_t* seq) {
   std::string t = table;
   auto st = db.Prepare("INSERT INTO " + t +
                        " (k1, k2, x, seq, data) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM " + t +
-                       "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data");
+                       "), ?) ON CONFLICT (k1, k2) DO UPDATE SET x = excluded.x, data = excluded.data RETURNING seq");
   if (!st.ok()) return st.error();
   (*st)->Bind(1, k1).Bind(2, k2).Bind(3, x).Bind(4, data);
-  return (*st)->Exec();
+  while (true) {  // one row: the row's seq (RETURNING)
+    auto row = (*st)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status::Ok();
+    if (seq) *seq = (*st)->ColumnInt(0);
+  }
 }
 
 std::optional<std::string> OktaStore::GetRow(core::Db& db, const char* table, const std::string& k1,
-                                             const std::string& k2) {
-  auto st = db.Prepare(std::string("SELECT data FROM ") + table + " WHERE k1 = ? AND k2 = ?");
+                                             const std::string& k2, int64_t* seq) {
+  auto st = db.Prepare(std::string("SELECT data, seq FROM ") + table + " WHERE k1 = ? AND k2 = ?");
   if (!st.ok()) return std::nullopt;
   (*st)->Bind(1, k1).Bind(2, k2);
   auto row = (*st)->Step();
   if (!row.ok() || !*row) return std::nullopt;
   std::string out = (*st)->ColumnText(0);
+  if (seq) *seq = (*st)->ColumnInt(1);
   (*st)->Reset();
   return out;
 }
@@ -111,8 +117,9 @@ Status OktaStore::Put(const char* table, const std::string& k1, const std::strin
   return pool_->Write([&](core::Db& db) { return PutRow(db, table, k1, k2, x, data); });
 }
 
-std::optional<std::string> OktaStore::Get(const char* table, const std::string& k1, const std::string& k2) {
-  return pool_->Read([&](core::Db& db) { return GetRow(db, table, k1, k2); });
+std::optional<std::string> OktaStore::Get(const char* table, const std::string& k1, const std::string& k2,
+                                          int64_t* seq) {
+  return pool_->Read([&](core::Db& db) { return GetRow(db, table, k1, k2, seq); });
 }
 
 std::optional<std::pair<int64_t, std::string>> OktaStore::GetBy(const char* table, const char* col,
@@ -146,12 +153,15 @@ std::vector<std::pair<int64_t, std::string>> OktaStore::List(const char* table, 
   });
 }
 
-Status OktaStore::Delete(const char* table, const std::string& k1, const std::string& k2) {
+Status OktaStore::Delete(const char* table, const std::string& k1, const std::string& k2,
+                         const std::function<void()>& deleted) {
   return pool_->Write([&](core::Db& db) -> Status {
     auto st = db.Prepare(std::string("DELETE FROM ") + table + " WHERE k1 = ? AND k2 = ?");
     if (!st.ok()) return st.error();
     (*st)->Bind(1, k1).Bind(2, k2);
-    return (*st)->Exec();
+    Status s = (*st)->Exec();
+    if (s.ok() && deleted) deleted();
+    return s;
   });
 }
 
@@ -164,12 +174,19 @@ Status OktaStore::PutUser(const User& u) {
       return core::MakeError(core::ErrorCode::kConflict,
                              "login: An object with this field already exists in the current organization");
   }
-  return Put("users", u.id, "", login, Encode(u));
+  return pool_->Write([&](core::Db& db) {
+    User row = u;
+    Status st = PutRow(db, "users", u.id, "", login, Encode(u), &row.seq);
+    if (st.ok()) users_.Set(u.id, row);
+    return st;
+  });
 }
 std::optional<User> OktaStore::LookupUser(const std::string& id) {
-  auto rows = List("users", "k1", id, 0, 1);
-  auto v = DecodeAll<User>(rows);
+  uint64_t epoch = 0;
+  if (auto hit = users_.Find(id, &epoch)) return hit;
+  auto v = DecodeAll<User>(List("users", "k1", id, 0, 1));
   if (v.empty()) return std::nullopt;
+  users_.Offer(id, v[0], epoch);
   return v[0];
 }
 std::optional<User> OktaStore::LookupUserByLogin(const std::string& login) {
@@ -180,7 +197,9 @@ std::optional<User> OktaStore::LookupUserByLogin(const std::string& login) {
 std::vector<User> OktaStore::ListUsers(int64_t after_seq, int limit) {
   return DecodeAll<User>(List("users", nullptr, "", after_seq, limit));
 }
-Status OktaStore::DeleteUser(const std::string& id) { return Delete("users", id, ""); }
+Status OktaStore::DeleteUser(const std::string& id) {
+  return Delete("users", id, "", [&] { users_.Erase(id); });
+}
 
 // ---- groups ----
 Status OktaStore::PutGroup(const Group& g) { return Put("groups_", g.id, "", g.name, Encode(g)); }
@@ -284,21 +303,43 @@ Status OktaStore::DeleteApp(const std::string& id) {
 }
 
 // ---- app users: k1 = app, k2 = user, x = app ----
+// Users and app users are what every provisioning job reads and writes:
+// both are kept in memory (RowCache; its header has the rules).
+namespace {
+std::string AppUserKey(const std::string& app_id, const std::string& user_id) { return app_id + '\n' + user_id; }
+}  // namespace
 Status OktaStore::PutAppUser(const AppUser& au) {
-  return Put("app_users", au.app_id, au.user_id, au.app_id, Encode(au));
+  return pool_->Write([&](core::Db& db) { return PutAppUserRow(db, au); });
+}
+Status OktaStore::PutAppUserRow(core::Db& db, const AppUser& au) {
+  AppUser row = au;
+  Status st = PutRow(db, "app_users", au.app_id, au.user_id, au.app_id, Encode(au), &row.seq);
+  if (st.ok()) app_users_.Set(AppUserKey(au.app_id, au.user_id), row);
+  return st;
 }
 std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const std::string& user_id) {
-  return Decode<AppUser>(Get("app_users", app_id, user_id));
+  std::string key = AppUserKey(app_id, user_id);
+  uint64_t epoch = 0;
+  if (auto hit = app_users_.Find(key, &epoch)) return hit;
+  int64_t seq = 0;
+  auto au = Decode<AppUser>(Get("app_users", app_id, user_id, &seq));
+  if (!au) return std::nullopt;
+  au->seq = seq;
+  app_users_.Offer(key, *au, epoch);
+  return au;
 }
 core::Result<bool> OktaStore::UpdateAppUser(const std::string& app_id, const std::string& user_id,
                                             const std::function<bool(AppUser&)>& change) {
   bool found = false;
   Status s = pool_->Write([&](core::Db& db) -> Status {
-    auto au = Decode<AppUser>(GetRow(db, "app_users", app_id, user_id));
+    // The write connection is held: a cached row is the stored one.
+    uint64_t epoch = 0;
+    auto au = app_users_.Find(AppUserKey(app_id, user_id), &epoch);
+    if (!au) au = Decode<AppUser>(GetRow(db, "app_users", app_id, user_id));
     if (!au) return Status::Ok();
     found = true;
     if (!change(*au)) return Status::Ok();
-    return PutRow(db, "app_users", au->app_id, au->user_id, au->app_id, Encode(*au));
+    return PutAppUserRow(db, *au);
   });
   if (!s.ok()) return s.error();
   return found;
@@ -309,7 +350,9 @@ std::vector<AppUser> OktaStore::ListAppUsers(const std::string& app_id) {
 std::vector<AppUser> OktaStore::ListAppUsersOfUser(const std::string& user_id) {
   return DecodeAll<AppUser>(List("app_users", "k2", user_id, 0, -1));
 }
-Status OktaStore::DeleteAppUser(const std::string& a, const std::string& u) { return Delete("app_users", a, u); }
+Status OktaStore::DeleteAppUser(const std::string& a, const std::string& u) {
+  return Delete("app_users", a, u, [&] { app_users_.Erase(AppUserKey(a, u)); });
+}
 
 // ---- app groups ----
 Status OktaStore::PutAppGroup(const AppGroup& ag) {
@@ -370,13 +413,18 @@ Status OktaStore::ResetAll() {
   if (auto s = FlushAppends(); !s.ok()) return s;
   Forget(Cached::kApp);
   return pool_->Write([&](core::Db& db) -> Status {
+    users_.Clear();
+    app_users_.Clear();
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
     for (const char* t : {"users", "groups_", "memberships", "apps", "app_users", "app_groups", "group_pushes", "tasks",
                           "logs", "traffic", "docs"}) {
       if (auto st = db.Exec(std::string("DELETE FROM ") + t); !st.ok()) return st;
     }
-    return tx.Commit();
+    Status committed = tx.Commit();
+    users_.Clear();  // a read that raced the commit may have put a row back
+    app_users_.Clear();
+    return committed;
   });
 }
 
@@ -427,11 +475,31 @@ Status OktaStore::Batch(const std::function<Status()>& body) {
   // its earlier writes.
   struct Abort {};
   Status result;
+  // Users and app users written in the batch are cached as written (the
+  // batch holds the write connection); reads are not cached until it ends,
+  // and a batch that is not committed drops both caches.
+  struct Open {
+    OktaStore& s;
+    bool committed = false;
+    explicit Open(OktaStore& st) : s(st) { SetOpen(true); }
+    void SetOpen(bool open) {
+      s.users_.SetBatchOpen(open);
+      s.app_users_.SetBatchOpen(open);
+    }
+    ~Open() {
+      if (!committed) {
+        s.users_.Clear();
+        s.app_users_.Clear();
+      }
+      SetOpen(false);
+    }
+  } open(*this);
   try {
     Status committed = pool_->Batch([&] {
       result = body();
       if (!result.ok()) throw Abort{};
     });
+    open.committed = committed.ok();
     // A reader on another connection may have cached, between a write of
     // the batch and this commit, what it saw before the write.
     Forget(Cached::kApp);

@@ -22,6 +22,7 @@
 #include "core/result.h"
 #include "core/sqlite.h"
 #include "mock_okta/model.h"
+#include "mock_okta/row_cache.h"
 
 namespace okta {
 
@@ -110,6 +111,8 @@ class OktaStore {
   // the last moments of log and traffic (this is a mock; see docs). A failed
   // batch write is reported to the process log.
   core::Status AddLog(const core::Json& event);
+  // Appends the event `make` returns, built later on the writing thread.
+  void AddLogLater(std::function<core::Json()> make);
   // Appends the record `make` returns; `make` runs later on the writing
   // thread, so building a large record costs the caller nothing.
   void AddTrafficLater(std::function<core::Json()> make);
@@ -140,6 +143,13 @@ class OktaStore {
   // 0.5 s, so old rows go although nothing new is written).
   void TrimExpired();
 
+  // Users and app users kept in memory (each); beyond that the store reads
+  // SQLite again for the rows it dropped.
+  static constexpr size_t kCachedRows = 25000;
+  // Rows cached, and cache hits and misses since the store opened (tests).
+  RowCache<User>::Stats user_cache_stats() { return users_.stats(); }
+  RowCache<AppUser>::Stats app_user_cache_stats() { return app_users_.stats(); }
+
   ~OktaStore();
   OktaStore(const OktaStore&) = delete;
   OktaStore& operator=(const OktaStore&) = delete;
@@ -155,17 +165,22 @@ class OktaStore {
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);
+  // Inserts or replaces a row; `seq` (when set) gets the row's seq.
   static core::Status PutRow(core::Db& db, const char* table, const std::string& k1, const std::string& k2,
-                             const std::string& x, const std::string& data);
+                             const std::string& x, const std::string& data, int64_t* seq = nullptr);
   static std::optional<std::string> GetRow(core::Db& db, const char* table, const std::string& k1,
-                                           const std::string& k2);
-  std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2);
+                                           const std::string& k2, int64_t* seq = nullptr);
+  std::optional<std::string> Get(const char* table, const std::string& k1, const std::string& k2,
+                                 int64_t* seq = nullptr);
+  core::Status PutAppUserRow(core::Db& db, const AppUser& au);
   std::optional<std::pair<int64_t, std::string>> GetBy(const char* table, const char* col, const std::string& v);
   // Rows after `after_seq` in seq order; `col` = `v` when col is set, and the
   // SQL condition `also` when set (a literal of this file, never user input).
   std::vector<std::pair<int64_t, std::string>> List(const char* table, const char* col, const std::string& v,
                                                     int64_t after_seq, int limit, const char* also = nullptr);
-  core::Status Delete(const char* table, const std::string& k1, const std::string& k2);
+  // `deleted` runs after a successful delete, still on the write connection.
+  core::Status Delete(const char* table, const std::string& k1, const std::string& k2,
+                      const std::function<void()>& deleted = nullptr);
 
   std::unique_ptr<core::DbPool> pool_;
   std::mutex append_mu_;  // guards pending_ and stop_
@@ -184,6 +199,10 @@ class OktaStore {
   void Forget(Cached what, const std::string& app_id = "");  // kApp with "" = everything
   // Runs `write` between two Forget calls.
   core::Status Forgetting(Cached what, const std::string& app_id, const std::function<core::Status()>& write);
+  // The provisioning state jobs read, in memory (row_cache.h): at most
+  // kCachedRows users and kCachedRows app users.
+  RowCache<User> users_{kCachedRows};
+  RowCache<AppUser> app_users_{kCachedRows};
   std::atomic<int64_t> max_logs_{0}, max_traffic_{0};
   // Age retention, guarded by flush_mu_ (see AgeWindow in the .cpp).
   struct AgeMark {

@@ -203,6 +203,9 @@ Status OktaStore::AddLog(const Json& event) {
   Append("logs", [event] { return core::DumpCompact(event); });
   return Status::Ok();
 }
+void OktaStore::AddLogLater(std::function<Json()> make) {
+  Append("logs", [make = std::move(make)] { return core::DumpCompact(make()); });
+}
 void OktaStore::AddTrafficLater(std::function<Json()> make) {
   Append("traffic", [make = std::move(make)] { return core::DumpCompact(make()); });
 }

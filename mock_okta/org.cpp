@@ -17,11 +17,12 @@ Org::Org(OktaStore& store, OktaIds& ids, const core::Clock& clock, std::chrono::
 
 std::string Org::Now() const { return core::FormatIso8601(clock_.Now()); }
 
-void Org::Log(const std::string& event_type, const std::string& display, const std::string& result,
-              const std::string& reason, const Json& targets, const Json& debug) {
+Json LogEvent(const std::string& uuid, const std::string& published, const std::string& event_type,
+              const std::string& display, const std::string& result, const std::string& reason, Json targets,
+              Json debug) {
   Json e = Json::object();
-  e["uuid"] = ids_.NewUuid();
-  e["published"] = Now();
+  e["uuid"] = uuid;
+  e["published"] = published;
   e["eventType"] = event_type;
   e["version"] = "0";
   e["severity"] = result == "FAILURE" ? "WARN" : "INFO";
@@ -31,12 +32,21 @@ void Org::Log(const std::string& event_type, const std::string& display, const s
                     {"displayName", "Okta System"}, {"detailEntry", nullptr}};
   e["client"] = nullptr;
   e["outcome"] = Json{{"result", result}, {"reason", reason.empty() ? Json(nullptr) : Json(reason)}};
-  e["target"] = targets;
+  e["target"] = std::move(targets);
   e["transaction"] = Json{{"type", "JOB"}, {"id", debug.value("jobId", "")}, {"detail", Json::object()}};
-  e["debugContext"] = Json{{"debugData", debug}};
+  e["debugContext"] = Json{{"debugData", std::move(debug)}};
   e["authenticationContext"] = Json::object();
   e["securityContext"] = Json::object();
-  if (auto st = store_.AddLog(e); !st.ok()) spdlog::error("mock_okta: System Log write failed: {}", st.error().detail);
+  return e;
+}
+
+void Org::Log(const std::string& event_type, const std::string& display, const std::string& result,
+              const std::string& reason, const Json& targets, const Json& debug) {
+  // The id and time are taken now, in order; the event is built on the
+  // store's writing thread.
+  store_.AddLogLater([uuid = ids_.NewUuid(), published = Now(), event_type, display, result, reason, targets, debug] {
+    return LogEvent(uuid, published, event_type, display, result, reason, targets, debug);
+  });
 }
 
 void Org::Enqueue(Job job) {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/json_util.h"
 #include "core/result.h"
 #include "mock_okta/job.h"
 #include "mock_okta/model.h"
@@ -29,5 +30,10 @@ inline Job MakeJob(JobKind kind, const std::string& app_id, const std::string& u
 inline JobKind PushKind(const GroupPush& m) {
   return m.target_group_id.empty() ? JobKind::kGroupPush : JobKind::kGroupPushNow;
 }
+
+// A System Log event as Okta's API renders it (org.cpp).
+core::Json LogEvent(const std::string& uuid, const std::string& published, const std::string& event_type,
+                    const std::string& display, const std::string& result, const std::string& reason,
+                    core::Json targets, core::Json debug);
 
 }  // namespace okta

@@ -143,19 +143,25 @@ core::Status Org::ApplyGroupEffect(const Job& job, const Effect& e) {
 
 void Org::LogJobStep(const Job& job, const std::string& subject, const std::string& subject_display, const App& app,
                      const LogLine& line) {
-  Json targets = Json::array();
-  targets.push_back(Json{{"id", app.id}, {"type", "AppInstance"}, {"alternateId", app.label},
-                         {"displayName", app.label}});
-  if (!job.user_id.empty()) {
-    targets.push_back(Json{{"id", job.user_id}, {"type", "User"}, {"alternateId", subject},
-                           {"displayName", subject_display}});
-  }
-  if (!job.group_id.empty()) {
-    targets.push_back(Json{{"id", job.group_id}, {"type", "UserGroup"}, {"alternateId", subject},
-                           {"displayName", subject}});
-  }
-  Log(line.event_type, line.display, line.ok ? "SUCCESS" : "FAILURE", line.reason, targets,
-      Json{{"jobId", job.id}, {"jobKind", JobKindName(job.kind)}});
+  // Logged for every step of every job: the event, targets included, is
+  // built on the store's writing thread (Log does the same for the rest).
+  store_.AddLogLater([uuid = ids_.NewUuid(), published = Now(), job_id = job.id, kind = job.kind,
+                      user_id = job.user_id, group_id = job.group_id, app_id = app.id, label = app.label, subject,
+                      subject_display, line] {
+    Json targets = Json::array();
+    targets.push_back(
+        Json{{"id", app_id}, {"type", "AppInstance"}, {"alternateId", label}, {"displayName", label}});
+    if (!user_id.empty()) {
+      targets.push_back(Json{{"id", user_id}, {"type", "User"}, {"alternateId", subject},
+                             {"displayName", subject_display}});
+    }
+    if (!group_id.empty()) {
+      targets.push_back(
+          Json{{"id", group_id}, {"type", "UserGroup"}, {"alternateId", subject}, {"displayName", subject}});
+    }
+    return LogEvent(uuid, published, line.event_type, line.display, line.ok ? "SUCCESS" : "FAILURE", line.reason,
+                    std::move(targets), Json{{"jobId", job_id}, {"jobKind", JobKindName(kind)}});
+  });
 }
 
 void Org::LogConnectorTest(const App& app, const std::string& failure) {

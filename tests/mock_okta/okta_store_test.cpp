@@ -149,6 +149,130 @@ TEST_CASE("the facts every job reads are cached and forgotten by the writes they
   CHECK(s.LookupAppUser("a1", "u1")->external_id == "remote-7");
 }
 
+TEST_CASE("users and app users are served from memory as written, and only committed rows stay", "[okta][store]") {
+  char dir[] = "/tmp/okta_store_cache_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string path = std::string(dir) + "/okta.db";
+  {
+    auto store = OktaStore::Open(path);  // a file store: reads use their own connections
+    REQUIRE(store.ok());
+    OktaStore& s = **store;
+    User u;
+    u.id = "00u1";
+    u.profile = core::Json{{"login", "ann@example.com"}};
+    REQUIRE(s.PutUser(u).ok());
+    AppUser au;
+    au.app_id = "0oa1";
+    au.user_id = "00u1";
+    au.user_name = "ann";
+    REQUIRE(s.PutAppUser(au).ok());
+
+    // Written rows are answered from memory, with the seq the table gave them.
+    auto before_u = s.user_cache_stats();
+    auto before_au = s.app_user_cache_stats();
+    REQUIRE(s.LookupUser("00u1"));
+    CHECK(s.LookupUser("00u1")->profile["login"] == "ann@example.com");
+    CHECK(s.LookupUser("00u1")->seq == s.ListUsers(0, 10).at(0).seq);
+    CHECK(s.LookupAppUser("0oa1", "00u1")->seq == s.ListAppUsers("0oa1").at(0).seq);
+    CHECK(s.user_cache_stats().hits == before_u.hits + 3);
+    CHECK(s.user_cache_stats().misses == before_u.misses);
+    CHECK(s.app_user_cache_stats().hits == before_au.hits + 1);
+    CHECK(s.app_user_cache_stats().misses == before_au.misses);
+    CHECK_FALSE(s.LookupAppUser("0oa1", "00u2"));  // a miss, not cached as anything
+
+    // A batch that is rolled back leaves the stored row, in memory and on disk.
+    CHECK_FALSE(s.Batch([&] {
+                   AppUser changed = au;
+                   changed.user_name = "not-kept";
+                   REQUIRE(s.PutAppUser(changed).ok());
+                   CHECK(s.LookupAppUser("0oa1", "00u1")->user_name == "not-kept");  // its own write
+                   return core::MakeError(core::ErrorCode::kInternal, "undo");
+                 }).ok());
+    CHECK(s.LookupAppUser("0oa1", "00u1")->user_name == "ann");
+    CHECK(s.ListAppUsers("0oa1").at(0).user_name == "ann");
+
+    // A committed batch's rows are cached as written.
+    REQUIRE(s.Batch([&] {
+                 AppUser changed = au;
+                 changed.user_name = "ann2";
+                 return s.PutAppUser(changed);
+               }).ok());
+    auto hits = s.app_user_cache_stats().hits;
+    CHECK(s.LookupAppUser("0oa1", "00u1")->user_name == "ann2");
+    CHECK(s.app_user_cache_stats().hits == hits + 1);
+
+    // UpdateAppUser changes the cached row and the table alike.
+    REQUIRE(*s.UpdateAppUser("0oa1", "00u1", [](AppUser& a) {
+      a.external_id = "remote-1";
+      return true;
+    }));
+    CHECK(s.LookupAppUser("0oa1", "00u1")->external_id == "remote-1");
+    CHECK(s.ListAppUsers("0oa1").at(0).external_id == "remote-1");
+
+    // Deletes and a reset leave nothing behind in memory.
+    REQUIRE(s.DeleteAppUser("0oa1", "00u1").ok());
+    CHECK_FALSE(s.LookupAppUser("0oa1", "00u1"));
+    REQUIRE(s.ResetAll().ok());
+    CHECK_FALSE(s.LookupUser("00u1"));
+  }
+  {
+    // Reopened: nothing in memory, everything read back from the file.
+    auto store = OktaStore::Open(path);
+    REQUIRE(store.ok());
+    User u;
+    u.id = "00u3";
+    u.profile = core::Json{{"login", "bo@example.com"}};
+    REQUIRE((*store)->PutUser(u).ok());
+  }
+  {
+    auto store = OktaStore::Open(path);
+    REQUIRE(store.ok());
+    CHECK((*store)->LookupUser("00u3")->profile["login"] == "bo@example.com");
+    CHECK((*store)->user_cache_stats().misses == 1);
+    CHECK((*store)->LookupUser("00u3"));
+    CHECK((*store)->user_cache_stats().hits == 1);  // the read was kept
+  }
+  for (const char* f : {"/okta.db", "/okta.db-wal", "/okta.db-shm"}) std::remove((std::string(dir) + f).c_str());
+  ::rmdir(dir);
+}
+
+TEST_CASE("a row cache stays bounded and never keeps a read that raced a write or a batch", "[okta][store]") {
+  RowCache<int> c(3);
+  for (int i = 0; i < 5; ++i) c.Set("k" + std::to_string(i), i);
+  CHECK(c.stats().rows == 3);  // full: a row was dropped for each new one
+  c.Set("k4", 40);             // replacing a cached row drops nothing
+  CHECK(c.stats().rows == 3);
+  uint64_t epoch = 0;
+  CHECK(c.Find("k4", &epoch) == std::optional<int>(40));
+
+  // A reader missed, then a write happened before it offered what it read.
+  c.Clear();
+  REQUIRE_FALSE(c.Find("a", &epoch));
+  c.Set("a", 2);  // the write
+  c.Offer("a", 1, epoch);
+  uint64_t ignored = 0;
+  CHECK(c.Find("a", &ignored) == std::optional<int>(2));
+
+  // While a batch is open, reads are not kept; once it ends they are.
+  REQUIRE_FALSE(c.Find("b", &epoch));
+  c.SetBatchOpen(true);
+  c.SetBatchOpen(true);  // nested
+  REQUIRE_FALSE(c.Find("b", &epoch));
+  c.Offer("b", 1, epoch);
+  c.SetBatchOpen(false);
+  REQUIRE_FALSE(c.Find("b", &epoch));
+  c.Offer("b", 1, epoch);
+  CHECK_FALSE(c.Find("b", &ignored));  // the outer batch is still open
+  c.SetBatchOpen(false);
+  REQUIRE_FALSE(c.Find("b", &epoch));
+  c.Offer("b", 1, epoch);
+  CHECK(c.Find("b", &ignored) == std::optional<int>(1));
+
+  RowCache<int> none(0);  // capacity 0 caches nothing
+  none.Set("x", 1);
+  CHECK(none.stats().rows == 0);
+}
+
 TEST_CASE("a file store survives reopening", "[okta][store]") {
   std::string path = "/tmp/okta_store_test_" + std::to_string(::getpid()) + ".db";
   std::remove(path.c_str());
