@@ -22,8 +22,10 @@ namespace okta {
 class StoreJournal final : public JobJournal {
  public:
   explicit StoreJournal(OktaStore& store) : store_(store) {}
-  void Saved(const Job& job) override { store_.JournalJob(job.id, nlohmann::json(job).dump()); }
-  void Done(const std::string& job_id) override { store_.JournalJob(job_id, std::nullopt); }
+  void Saved(const Job& job) override {
+    store_.JournalJob(job.id, [job] { return nlohmann::json(job).dump(); });
+  }
+  void Done(const std::string& job_id) override { store_.JournalJob(job_id, nullptr); }
 
  private:
   OktaStore& store_;

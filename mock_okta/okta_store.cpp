@@ -6,6 +6,8 @@
 
 namespace okta {
 
+thread_local const OktaStore* OktaStore::batch_store_ = nullptr;
+
 using core::Json;
 using core::Status;
 
@@ -309,6 +311,8 @@ namespace {
 std::string AppUserKey(const std::string& app_id, const std::string& user_id) { return app_id + '\n' + user_id; }
 }  // namespace
 Status OktaStore::PutAppUser(const AppUser& au) {
+  std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
+  WritePendingAppUsers();
   return pool_->Write([&](core::Db& db) { return PutAppUserRow(db, au); });
 }
 Status OktaStore::PutAppUserRow(core::Db& db, const AppUser& au) {
@@ -317,10 +321,15 @@ Status OktaStore::PutAppUserRow(core::Db& db, const AppUser& au) {
   if (st.ok()) app_users_.Set(AppUserKey(au.app_id, au.user_id), row);
   return st;
 }
+void OktaStore::WritePendingAppUsers() {
+  if (app_users_pending_ == 0) return;  // always so inside a batch (written when it began)
+  if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: app user write failed: {}", s.error().detail);
+}
 std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const std::string& user_id) {
   std::string key = AppUserKey(app_id, user_id);
   uint64_t epoch = 0;
   if (auto hit = app_users_.Find(key, &epoch)) return hit;
+  WritePendingAppUsers();
   int64_t seq = 0;
   auto au = Decode<AppUser>(Get("app_users", app_id, user_id, &seq));
   if (!au) return std::nullopt;
@@ -330,11 +339,24 @@ std::optional<AppUser> OktaStore::LookupAppUser(const std::string& app_id, const
 }
 core::Result<bool> OktaStore::UpdateAppUser(const std::string& app_id, const std::string& user_id,
                                             const std::function<bool(AppUser&)>& change) {
+  std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
+  std::string key = AppUserKey(app_id, user_id);
+  uint64_t epoch = 0;
+  if (batch_store_ != this) {
+    // Held in memory: changed there, written by the writing thread.
+    if (auto au = app_users_.Find(key, &epoch)) {
+      if (!change(*au)) return true;
+      app_users_.Set(key, *au);
+      ++app_users_pending_;
+      std::lock_guard<std::mutex> ap(append_mu_);
+      pending_.push_back({"app_users", [row = *au] { return Encode(row); }, app_id, user_id});
+      return true;
+    }
+    WritePendingAppUsers();
+  }
   bool found = false;
   Status s = pool_->Write([&](core::Db& db) -> Status {
-    // The write connection is held: a cached row is the stored one.
-    uint64_t epoch = 0;
-    auto au = app_users_.Find(AppUserKey(app_id, user_id), &epoch);
+    auto au = app_users_.Find(key, &epoch);  // the write connection is held: a cached row is the stored one
     if (!au) au = Decode<AppUser>(GetRow(db, "app_users", app_id, user_id));
     if (!au) return Status::Ok();
     found = true;
@@ -345,12 +367,16 @@ core::Result<bool> OktaStore::UpdateAppUser(const std::string& app_id, const std
   return found;
 }
 std::vector<AppUser> OktaStore::ListAppUsers(const std::string& app_id) {
+  WritePendingAppUsers();
   return DecodeAll<AppUser>(List("app_users", "k1", app_id, 0, -1));
 }
 std::vector<AppUser> OktaStore::ListAppUsersOfUser(const std::string& user_id) {
+  WritePendingAppUsers();
   return DecodeAll<AppUser>(List("app_users", "k2", user_id, 0, -1));
 }
 Status OktaStore::DeleteAppUser(const std::string& a, const std::string& u) {
+  std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
+  WritePendingAppUsers();
   return Delete("app_users", a, u, [&] { app_users_.Erase(AppUserKey(a, u)); });
 }
 
@@ -410,6 +436,7 @@ Status OktaStore::PutTask(const Task& t) {
 }
 std::optional<Task> OktaStore::LookupTask(const std::string& id) { return Decode<Task>(Get("tasks", id, "")); }
 Status OktaStore::ResetAll() {
+  std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
   if (auto s = FlushAppends(); !s.ok()) return s;
   Forget(Cached::kApp);
   return pool_->Write([&](core::Db& db) -> Status {
@@ -475,6 +502,15 @@ Status OktaStore::Batch(const std::function<Status()>& body) {
   // its earlier writes.
   struct Abort {};
   Status result;
+  // No app user write is deferred while the batch runs, and none is pending
+  // when it begins: the batch reads the table as it is.
+  std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
+  WritePendingAppUsers();
+  struct Owner {
+    const OktaStore* before;
+    explicit Owner(const OktaStore* s) : before(batch_store_) { batch_store_ = s; }
+    ~Owner() { batch_store_ = before; }
+  } owner(this);
   // Users and app users written in the batch are cached as written (the
   // batch holds the write connection); reads are not cached until it ends,
   // and a batch that is not committed drops both caches.

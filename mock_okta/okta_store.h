@@ -57,9 +57,13 @@ class OktaStore {
 
   core::Status PutAppUser(const AppUser& au);
   std::optional<AppUser> LookupAppUser(const std::string& app_id, const std::string& user_id);
-  // Reads, changes and writes one app user in one write transaction: `change`
-  // gets the stored app user and returns whether to write it back. Returns
-  // whether there was one (kept false when the pair is not assigned).
+  // Reads, changes and writes back one app user: `change` gets the stored
+  // app user and returns whether to write it back. Returns whether there was
+  // one (kept false when the pair is not assigned). The provisioning
+  // workers' write: an app user held in memory is changed there at once and
+  // written to the table by the writing thread, in order with the log,
+  // traffic and job journal appends (every other read and write of app
+  // users writes what is pending first, so none of them sees an older row).
   core::Result<bool> UpdateAppUser(const std::string& app_id, const std::string& user_id,
                                    const std::function<bool(AppUser&)>& change);
   std::vector<AppUser> ListAppUsers(const std::string& app_id);
@@ -123,7 +127,8 @@ class OktaStore {
   // (upserts) the job, nullopt deletes it. Written in order with the log and
   // traffic appends, on the writing thread (so a process killed mid-run may
   // lose the last moments of it, like the log).
-  void JournalJob(const std::string& id, std::optional<std::string> doc);
+  // `make` (set: save) returns the job's JSON text, built on the writing thread.
+  void JournalJob(const std::string& id, std::function<std::string()> make);
   // Writes the pending log and traffic appends now.
   core::Status FlushAppends();
   // Copies the WAL into the database (the writing thread does this every
@@ -157,10 +162,18 @@ class OktaStore {
  private:
   explicit OktaStore(std::unique_ptr<core::DbPool> pool);
   struct Appended {
-    const char* table;                  // "logs", "traffic", or "job" (journal: `id`, and no `make` for a delete)
+    const char* table;  // "logs", "traffic", "job" (journal: `id`, and no `make` for a delete), or "app_users"
     std::function<std::string()> make;  // the row's JSON text
-    std::string id;
+    std::string id, id2;                // job id; app and user id of an app user
   };
+  // App users: a write or read of the table first writes the pending ones
+  // (unless none are pending); app_users_mu_ keeps new ones from being
+  // deferred meanwhile (and for the whole of a batch).
+  void WritePendingAppUsers();
+  std::recursive_mutex app_users_mu_;
+  std::atomic<int64_t> app_users_pending_{0};
+  // The store whose Batch this thread is running (null: none).
+  static thread_local const OktaStore* batch_store_;
   void Append(const char* table, std::function<std::string()> make);
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,

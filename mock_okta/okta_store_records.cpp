@@ -43,7 +43,7 @@ void OktaStore::Append(const char* table, std::function<std::string()> make) {
   bool many;
   {
     std::lock_guard<std::mutex> lk(append_mu_);
-    pending_.push_back({table, std::move(make), ""});
+    pending_.push_back({table, std::move(make), "", ""});
     many = pending_.size() >= 512;
   }
   if (many) append_cv_.notify_one();
@@ -88,12 +88,26 @@ Status OktaStore::FlushAppends() {
   // write (a worker linking a user) waits only for the inserts themselves.
   std::vector<std::pair<const char*, std::string>> rows;
   rows.reserve(batch.size());
-  for (auto& a : batch) rows.emplace_back(a.table, a.make ? a.make() : std::string());
+  int64_t app_users = 0;
+  for (auto& a : batch) {
+    rows.emplace_back(a.table, a.make ? a.make() : std::string());
+    if (std::string_view(a.table) == "app_users") ++app_users;
+  }
+  // Written or failed (and reported), they are no longer pending.
+  struct Done {
+    std::atomic<int64_t>& pending;
+    int64_t n;
+    ~Done() { pending -= n; }
+  } done{app_users_pending_, app_users};
   return pool_->Write([&](core::Db& db) -> Status {
     core::Transaction tx(db);
     if (!tx.begin_status().ok()) return tx.begin_status();
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& [table, text] = rows[i];
+      if (std::string_view(table) == "app_users") {
+        if (auto s = PutRow(db, "app_users", batch[i].id, batch[i].id2, batch[i].id, text); !s.ok()) return s;
+        continue;
+      }
       if (std::string_view(table) == "job") {  // the journal: upsert or delete one document
         auto stmt = batch[i].make ? db.Prepare(
                                         "INSERT INTO docs (k1, k2, x, seq, data) VALUES ('job', ?1, 'job', "
@@ -187,11 +201,9 @@ void OktaStore::TrimExpired() {
   }
 }
 
-void OktaStore::JournalJob(const std::string& id, std::optional<std::string> doc) {
-  std::function<std::string()> make;
-  if (doc) make = [text = std::move(*doc)] { return text; };
+void OktaStore::JournalJob(const std::string& id, std::function<std::string()> make) {
   std::lock_guard<std::mutex> lk(append_mu_);
-  pending_.push_back({"job", std::move(make), id});
+  pending_.push_back({"job", std::move(make), id, ""});
 }
 
 void OktaStore::SetRetention(int64_t max_logs, int64_t max_traffic) {

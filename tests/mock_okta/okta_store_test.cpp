@@ -208,6 +208,20 @@ TEST_CASE("users and app users are served from memory as written, and only commi
     }));
     CHECK(s.LookupAppUser("0oa1", "00u1")->external_id == "remote-1");
     CHECK(s.ListAppUsers("0oa1").at(0).external_id == "remote-1");
+    // That write is deferred to the writing thread: a later direct write
+    // still wins, in memory and in the table, before and after the flush.
+    REQUIRE(*s.UpdateAppUser("0oa1", "00u1", [](AppUser& a) {
+      a.user_name = "deferred";
+      return true;
+    }));
+    AppUser later = *s.LookupAppUser("0oa1", "00u1");
+    CHECK(later.user_name == "deferred");
+    later.user_name = "direct";
+    REQUIRE(s.PutAppUser(later).ok());
+    CHECK(s.ListAppUsers("0oa1").at(0).user_name == "direct");
+    REQUIRE(s.FlushAppends().ok());
+    CHECK(s.ListAppUsersOfUser("00u1").at(0).user_name == "direct");
+    CHECK(s.LookupAppUser("0oa1", "00u1")->user_name == "direct");
 
     // Deletes and a reset leave nothing behind in memory.
     REQUIRE(s.DeleteAppUser("0oa1", "00u1").ok());
@@ -223,6 +237,14 @@ TEST_CASE("users and app users are served from memory as written, and only commi
     u.id = "00u3";
     u.profile = core::Json{{"login", "bo@example.com"}};
     REQUIRE((*store)->PutUser(u).ok());
+    AppUser au;
+    au.app_id = "0oa1";
+    au.user_id = "00u3";
+    REQUIRE((*store)->PutAppUser(au).ok());
+    REQUIRE(*(*store)->UpdateAppUser("0oa1", "00u3", [](AppUser& a) {  // deferred, then the store closes
+      a.external_id = "remote-3";
+      return true;
+    }));
   }
   {
     auto store = OktaStore::Open(path);
@@ -231,6 +253,7 @@ TEST_CASE("users and app users are served from memory as written, and only commi
     CHECK((*store)->user_cache_stats().misses == 1);
     CHECK((*store)->LookupUser("00u3"));
     CHECK((*store)->user_cache_stats().hits == 1);  // the read was kept
+    CHECK((*store)->LookupAppUser("0oa1", "00u3")->external_id == "remote-3");  // written when the store closed
   }
   for (const char* f : {"/okta.db", "/okta.db-wal", "/okta.db-shm"}) std::remove((std::string(dir) + f).c_str());
   ::rmdir(dir);
