@@ -1,6 +1,7 @@
 #include "mock_okta/executor.h"
 
 #include "core/http.h"
+#include "core/json_writer.h"
 #include "core/secret.h"
 #include "mock_okta/org.h"
 
@@ -16,10 +17,12 @@ const char* ReasonPhrase(int status) {
 namespace {
 
 // Records never hold credentials: Authorization keeps only its scheme.
-Json HeadersJson(const std::vector<Header>& hs) {
-  Json a = Json::array();
-  for (const auto& h : hs) a.push_back(Json{{"name", h.name}, {"value", core::RedactHeaderValue(h.name, h.value)}});
-  return a;
+void WriteHeaders(core::JsonWriter& w, const std::vector<Header>& hs) {
+  w.BeginArray();
+  for (const auto& h : hs) {
+    w.BeginObject().Member("name", h.name).Member("value", core::RedactHeaderValue(h.name, h.value)).EndObject();
+  }
+  w.EndArray();
 }
 
 // Retry-After as integer seconds; anything else (absent, HTTP-date, fraction) → nullopt.
@@ -66,28 +69,45 @@ std::optional<Outcome> CheckAnswer(const Step& step, const ScimExchange& ex) {
 
 }  // namespace
 
+// Written as text (JsonWriter): two records per provisioned user.
+std::string TrafficRecordText(const Job* job, const std::string& app_id, const std::string& step,
+                              const ScimRequest& req, const ScimExchange& ex, core::TimePoint started,
+                              const std::string& base_url) {
+  core::JsonWriter w;
+  w.BeginObject();
+  if (job) {
+    w.Member("jobId", job->id).Member("jobKind", JobKindName(job->kind));
+  } else {
+    w.Key("jobId").Null().Member("jobKind", "test_connector");
+  }
+  w.Member("appId", app_id).Member("step", step).Member("startedAt", core::FormatIso8601(started));
+  w.Member("durationMs", ex.elapsed_ms);
+  std::string target = req.Target();
+  w.Key("request").BeginObject().Member("method", req.method).Member("url", base_url + target);
+  w.Member("target", target).Key("headers");
+  WriteHeaders(w, req.headers);
+  w.Member("body", core::RedactPasswords(req.body)).EndObject();  // Sync Password bodies
+  w.Key("response");
+  if (ex.status != 0) {
+    w.BeginObject().Member("status", static_cast<int64_t>(ex.status)).Key("headers");
+    WriteHeaders(w, ex.headers);
+    w.Member("body", core::RedactPasswords(ex.body)).EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("error");
+  if (ex.error.empty()) {
+    w.Null();
+  } else {
+    w.String(ex.error);
+  }
+  w.EndObject();
+  return w.Take();
+}
+
 Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
                    const ScimExchange& ex, core::TimePoint started, const std::string& base_url) {
-  Json rec = Json::object();
-  rec["jobId"] = job ? Json(job->id) : Json(nullptr);
-  rec["jobKind"] = job ? JobKindName(job->kind) : "test_connector";
-  rec["appId"] = app_id;
-  rec["step"] = step;
-  rec["startedAt"] = core::FormatIso8601(started);
-  rec["durationMs"] = ex.elapsed_ms;
-  rec["request"] = Json{{"method", req.method},
-                        {"url", base_url + req.Target()},
-                        {"target", req.Target()},
-                        {"headers", HeadersJson(req.headers)},
-                        {"body", core::RedactPasswords(req.body)}};  // Sync Password bodies
-  if (ex.status != 0) {
-    rec["response"] =
-        Json{{"status", ex.status}, {"headers", HeadersJson(ex.headers)}, {"body", core::RedactPasswords(ex.body)}};
-  } else {
-    rec["response"] = nullptr;
-  }
-  rec["error"] = ex.error.empty() ? Json(nullptr) : Json(ex.error);
-  return rec;
+  return Json::parse(TrafficRecordText(job, app_id, step, req, ex, started, base_url));
 }
 
 ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {
@@ -96,7 +116,7 @@ ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {
   // The record is built on the store's writing thread, off this worker's path.
   org_.AddTrafficLater(
       [job = in.job, app_id = in.app.id, what = step.what, req = step.request, ex, started,
-       base = in.app.prov.base_url] { return TrafficRecord(&job, app_id, what, req, ex, started, base); });
+       base = in.app.prov.base_url] { return TrafficRecordText(&job, app_id, what, req, ex, started, base); });
   return ex;
 }
 

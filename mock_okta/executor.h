@@ -31,6 +31,10 @@ struct Outcome {
 // The traffic record of one exchange (the shape /sandbox/traffic and HAR export read).
 core::Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
                          const ScimExchange& ex, core::TimePoint started, const std::string& base_url);
+// The same record as JSON text (what the store writes).
+std::string TrafficRecordText(const Job* job, const std::string& app_id, const std::string& step,
+                              const ScimRequest& req, const ScimExchange& ex, core::TimePoint started,
+                              const std::string& base_url);
 // "Not Found" for 404, …; "Unexpected Response" for codes Okta does not name
 // (every non-error code, and errors outside core::HttpStatusText).
 const char* ReasonPhrase(int status);

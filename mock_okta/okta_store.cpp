@@ -76,8 +76,12 @@ core::Result<std::unique_ptr<OktaStore>> OktaStore::Open(const std::string& path
     // Checkpoints run on the store's writing thread (FlushLoop), not inside
     // whichever write happens to cross SQLite's threshold: a provisioning
     // worker never waits for one. The WAL is truncated back to 64 MB.
+    // The write connection may cache up to 32 MB of pages (SQLite's default
+    // is 2 MB): a batch such as assigning a group of 10,000 users then stays
+    // in memory until its commit instead of spilling pages to the WAL.
     auto st = (*pool)->Write([](core::Db& db) {
       auto s = db.Exec("PRAGMA wal_autocheckpoint=0");
+      if (s.ok()) s = db.Exec("PRAGMA cache_size=-32768");
       return s.ok() ? db.Exec("PRAGMA journal_size_limit=67108864") : s;
     });
     if (!st.ok()) return st.error();

@@ -115,11 +115,12 @@ class OktaStore {
   // the last moments of log and traffic (this is a mock; see docs). A failed
   // batch write is reported to the process log.
   core::Status AddLog(const core::Json& event);
-  // Appends the event `make` returns, built later on the writing thread.
-  void AddLogLater(std::function<core::Json()> make);
-  // Appends the record `make` returns; `make` runs later on the writing
-  // thread, so building a large record costs the caller nothing.
-  void AddTrafficLater(std::function<core::Json()> make);
+  // Appends the event `make` returns as JSON text, built later on the
+  // writing thread.
+  void AddLogLater(std::function<std::string()> make);
+  // Appends the record `make` returns as JSON text; `make` runs later on
+  // the writing thread, so building a large record costs the caller nothing.
+  void AddTrafficLater(std::function<std::string()> make);
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
   core::Status AddTraffic(const core::Json& record);
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);

@@ -215,11 +215,9 @@ Status OktaStore::AddLog(const Json& event) {
   Append("logs", [event] { return core::DumpCompact(event); });
   return Status::Ok();
 }
-void OktaStore::AddLogLater(std::function<Json()> make) {
-  Append("logs", [make = std::move(make)] { return core::DumpCompact(make()); });
-}
-void OktaStore::AddTrafficLater(std::function<Json()> make) {
-  Append("traffic", [make = std::move(make)] { return core::DumpCompact(make()); });
+void OktaStore::AddLogLater(std::function<std::string()> make) { Append("logs", std::move(make)); }
+void OktaStore::AddTrafficLater(std::function<std::string()> make) {
+  Append("traffic", std::move(make));
 }
 std::vector<std::pair<int64_t, Json>> OktaStore::ListLogs(int64_t after_seq, int limit) {
   if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/http.h"
+#include "core/json_writer.h"
 #include "core/log.h"
 #include "mock_okta/org_internal.h"
 
@@ -17,27 +18,31 @@ Org::Org(OktaStore& store, OktaIds& ids, const core::Clock& clock, std::chrono::
 
 std::string Org::Now() const { return core::FormatIso8601(clock_.Now()); }
 
-Json LogEvent(const std::string& uuid, const std::string& published, const std::string& event_type,
-              const std::string& display, const std::string& result, const std::string& reason, Json targets,
-              Json debug) {
-  Json e = Json::object();
-  e["uuid"] = uuid;
-  e["published"] = published;
-  e["eventType"] = event_type;
-  e["version"] = "0";
-  e["severity"] = result == "FAILURE" ? "WARN" : "INFO";
-  e["legacyEventType"] = nullptr;
-  e["displayMessage"] = display;
-  e["actor"] = Json{{"id", "0oa00000000000000000"}, {"type", "PublicClientApp"}, {"alternateId", "Okta System"},
-                    {"displayName", "Okta System"}, {"detailEntry", nullptr}};
-  e["client"] = nullptr;
-  e["outcome"] = Json{{"result", result}, {"reason", reason.empty() ? Json(nullptr) : Json(reason)}};
-  e["target"] = std::move(targets);
-  e["transaction"] = Json{{"type", "JOB"}, {"id", debug.value("jobId", "")}, {"detail", Json::object()}};
-  e["debugContext"] = Json{{"debugData", std::move(debug)}};
-  e["authenticationContext"] = Json::object();
-  e["securityContext"] = Json::object();
-  return e;
+std::string LogEventText(const std::string& uuid, const std::string& published, const std::string& event_type,
+                         const std::string& display, const std::string& result, const std::string& reason,
+                         std::string_view targets_json, const std::string& job_id, std::string_view debug_json) {
+  core::JsonWriter w;
+  w.BeginObject().Member("uuid", uuid).Member("published", published).Member("eventType", event_type);
+  w.Member("version", "0").Member("severity", result == "FAILURE" ? "WARN" : "INFO");
+  w.Key("legacyEventType").Null().Member("displayMessage", display);
+  w.Key("actor").BeginObject().Member("id", "0oa00000000000000000").Member("type", "PublicClientApp");
+  w.Member("alternateId", "Okta System").Member("displayName", "Okta System").Key("detailEntry").Null().EndObject();
+  w.Key("client").Null();
+  w.Key("outcome").BeginObject().Member("result", result).Key("reason");
+  if (reason.empty()) {
+    w.Null();
+  } else {
+    w.String(reason);
+  }
+  w.EndObject();
+  w.Key("target").Raw(targets_json);
+  w.Key("transaction").BeginObject().Member("type", "JOB").Member("id", job_id);
+  w.Key("detail").BeginObject().EndObject().EndObject();
+  w.Key("debugContext").BeginObject().Key("debugData").Raw(debug_json).EndObject();
+  w.Key("authenticationContext").BeginObject().EndObject();
+  w.Key("securityContext").BeginObject().EndObject();
+  w.EndObject();
+  return w.Take();
 }
 
 void Org::Log(const std::string& event_type, const std::string& display, const std::string& result,
@@ -45,7 +50,8 @@ void Org::Log(const std::string& event_type, const std::string& display, const s
   // The id and time are taken now, in order; the event is built on the
   // store's writing thread.
   store_.AddLogLater([uuid = ids_.NewUuid(), published = Now(), event_type, display, result, reason, targets, debug] {
-    return LogEvent(uuid, published, event_type, display, result, reason, targets, debug);
+    return LogEventText(uuid, published, event_type, display, result, reason, core::DumpCompact(targets),
+                        debug.value("jobId", ""), core::DumpCompact(debug));
   });
 }
 

@@ -114,7 +114,7 @@ class Org {
   // A traffic record (executor.h TrafficRecord); a failed write is reported to the process log.
   void AddTraffic(const core::Json& record);
   // The same, with the record built later on the store's writing thread.
-  void AddTrafficLater(std::function<core::Json()> make);
+  void AddTrafficLater(std::function<std::string()> make);
   // Tasks: a failed job opens (or re-opens) one with a Retry of `retry`; the
   // app user or mapping shows ERROR. A 429 keeps one RATE_LIMITED task per
   // job and returns its id. A job that succeeds resolves the task it came from

@@ -31,9 +31,10 @@ inline JobKind PushKind(const GroupPush& m) {
   return m.target_group_id.empty() ? JobKind::kGroupPush : JobKind::kGroupPushNow;
 }
 
-// A System Log event as Okta's API renders it (org.cpp).
-core::Json LogEvent(const std::string& uuid, const std::string& published, const std::string& event_type,
-                    const std::string& display, const std::string& result, const std::string& reason,
-                    core::Json targets, core::Json debug);
+// A System Log event as Okta's API renders it, as JSON text (org.cpp);
+// `targets_json` and `debug_json` are JSON text too.
+std::string LogEventText(const std::string& uuid, const std::string& published, const std::string& event_type,
+                         const std::string& display, const std::string& result, const std::string& reason,
+                         std::string_view targets_json, const std::string& job_id, std::string_view debug_json);
 
 }  // namespace okta

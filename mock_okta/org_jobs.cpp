@@ -1,6 +1,7 @@
 // The Org's interface to the provisioning engine, and its read views.
 #include "mock_okta/org.h"
 
+#include "core/json_writer.h"
 #include "core/log.h"
 #include "mock_okta/org_internal.h"
 
@@ -148,19 +149,23 @@ void Org::LogJobStep(const Job& job, const std::string& subject, const std::stri
   store_.AddLogLater([uuid = ids_.NewUuid(), published = Now(), job_id = job.id, kind = job.kind,
                       user_id = job.user_id, group_id = job.group_id, app_id = app.id, label = app.label, subject,
                       subject_display, line] {
-    Json targets = Json::array();
-    targets.push_back(
-        Json{{"id", app_id}, {"type", "AppInstance"}, {"alternateId", label}, {"displayName", label}});
+    core::JsonWriter t;
+    t.BeginArray();
+    t.BeginObject().Member("id", app_id).Member("type", "AppInstance").Member("alternateId", label);
+    t.Member("displayName", label).EndObject();
     if (!user_id.empty()) {
-      targets.push_back(Json{{"id", user_id}, {"type", "User"}, {"alternateId", subject},
-                             {"displayName", subject_display}});
+      t.BeginObject().Member("id", user_id).Member("type", "User").Member("alternateId", subject);
+      t.Member("displayName", subject_display).EndObject();
     }
     if (!group_id.empty()) {
-      targets.push_back(
-          Json{{"id", group_id}, {"type", "UserGroup"}, {"alternateId", subject}, {"displayName", subject}});
+      t.BeginObject().Member("id", group_id).Member("type", "UserGroup").Member("alternateId", subject);
+      t.Member("displayName", subject).EndObject();
     }
-    return LogEvent(uuid, published, line.event_type, line.display, line.ok ? "SUCCESS" : "FAILURE", line.reason,
-                    std::move(targets), Json{{"jobId", job_id}, {"jobKind", JobKindName(kind)}});
+    t.EndArray();
+    core::JsonWriter d;
+    d.BeginObject().Member("jobId", job_id).Member("jobKind", JobKindName(kind)).EndObject();
+    return LogEventText(uuid, published, line.event_type, line.display, line.ok ? "SUCCESS" : "FAILURE", line.reason,
+                        t.text(), job_id, d.text());
   });
 }
 
@@ -175,7 +180,7 @@ void Org::AddTraffic(const Json& record) {
   if (auto s = store_.AddTraffic(record); !s.ok()) spdlog::error("mock_okta: traffic write failed: {}", s.error().detail);
 }
 
-void Org::AddTrafficLater(std::function<Json()> make) { store_.AddTrafficLater(std::move(make)); }
+void Org::AddTrafficLater(std::function<std::string()> make) { store_.AddTrafficLater(std::move(make)); }
 
 core::Status Org::OpenTask(const Job& job, const std::string& message, const std::string& failure, const Job& retry) {
   std::lock_guard<std::mutex> lk(mu_);
