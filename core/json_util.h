@@ -27,6 +27,9 @@ Json* FindKeyCi(Json& obj, std::string_view key);
 std::string KeyCi(const Json& obj, std::string_view key);
 
 bool EqualsCi(std::string_view a, std::string_view b);
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are
+// not one (overlong forms, surrogates and values past U+10FFFF are invalid).
+size_t Utf8SequenceAt(std::string_view s, size_t i);
 std::string ToLower(std::string_view s);
 
 }  // namespace core

@@ -1,5 +1,6 @@
 #include "mock_okta/checker/check_output.h"
 
+#include "core/json_util.h"
 #include "core/secret.h"
 #include "mock_okta/checker/check_output_util.h"
 
@@ -21,7 +22,7 @@ std::string ValidUtf8(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8SequenceAt(text, i);
+    size_t n = core::Utf8SequenceAt(text, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;

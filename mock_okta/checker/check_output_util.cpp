@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/http.h"
+#include "core/json_util.h"
 #include "mock_okta/checker/check_output.h"
 
 namespace okta::check::detail {
@@ -15,43 +16,11 @@ void ReplaceAll(std::string& s, const std::string& from, const std::string& to) 
     s.replace(pos, from.size(), to);
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
-size_t Utf8SequenceAt(const std::string& s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  uint32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid.
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return n;
-}
-
 // The first `max` characters (code points) of valid UTF-8 text, "…" appended when cut.
 std::string TrimChars(const std::string& s, size_t max) {
   size_t i = 0, chars = 0;
   while (i < s.size() && chars < max) {
-    size_t n = Utf8SequenceAt(s, i);
+    size_t n = core::Utf8SequenceAt(s, i);
     i += n ? n : 1;
     ++chars;
   }

@@ -19,7 +19,6 @@ inline constexpr size_t kAnswerChars = 300;    // the server's answer in the tex
 inline constexpr size_t kLeftBehindLines = 5;  // left-behind resources listed in the text lines
 
 void ReplaceAll(std::string& s, const std::string& from, const std::string& to);
-size_t Utf8SequenceAt(const std::string& s, size_t i);
 std::string TrimChars(const std::string& s, size_t max);
 std::string OneLine(const std::string& s);
 std::string MaskSecrets(std::string s, const std::vector<std::string>& secrets);
