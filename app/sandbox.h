@@ -60,7 +60,7 @@ struct SandboxConfig {
   // The mock Okta's provisioning workers (okta::Config::provisioning_workers):
   // jobs for different users overlap; one user's jobs stay in order; 1 = one
   // in-order worker (what deterministic runs need).
-  int provisioning_workers = 8;
+  int provisioning_workers = 16;
   // The mock Okta's traffic records and System Log events: the newest this
   // many, written at most this long ago (0: no limit).
   int64_t keep_records = 100000;

@@ -62,7 +62,7 @@ struct OktaOptions {
   std::string bind = "127.0.0.1";
   int port = 7010;
   std::string api_token;
-  int provisioning_workers = 8;
+  int provisioning_workers = 16;
   RecordRetention retention;
   bool quiet = false;  // --quiet (see Quiet below)
 };
@@ -75,7 +75,7 @@ struct UpOptions {
   std::string scim_token;
   std::string okta_token;
   std::string group_patch_response = "resource";
-  int provisioning_workers = 8;
+  int provisioning_workers = 16;
   RecordRetention retention;
   bool quiet = false;  // --quiet (see Quiet below)
 };

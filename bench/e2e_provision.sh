@@ -17,7 +17,7 @@
 #     user push sends.
 #  2. Ceiling B, the SCIM server's concurrent POST rate: wrk, 32 connections,
 #     bench/lua/post_users.lua, on a fresh server.
-#  3. End to end, once per worker count (default "8 1"): `okta-sandbox up
+#  3. End to end, once per worker count (default "16 1", the overlapping default of `up` and one worker): `okta-sandbox up
 #     --provisioning-workers W` on a fresh folder; N active users in one group
 #     are created through /api/v1 before the group is assigned to any app (not
 #     timed); then the clock runs from PUT /api/v1/apps/{app}/groups/{group}
@@ -29,7 +29,7 @@
 # Environment (defaults in brackets):
 #   OKTA_SANDBOX_BIN       the server binary [built here with -O2: $E2E_BUILD/main/app/okta-sandbox]
 #   E2E_BUILD              build tree of the bench tools [build-bench-e2e]
-#   E2E_WORKERS ["8 1"]    provisioning worker counts, one end-to-end run each
+#   E2E_WORKERS ["16 1"]    provisioning worker counts, one end-to-end run each
 #   E2E_CONNECTIONS [32]   wrk connections for ceiling B;  E2E_DURATION [5] seconds
 #   E2E_SETUP_CONNECTIONS [8]  connections creating the Okta users (not timed)
 #   E2E_POLL_MS [50]       completion polling interval
@@ -44,7 +44,7 @@ cd "$ROOT"
 N=${1:-10000}
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/e2e_provision.sh [N_USERS]" >&2; exit 2; }
 OUT=${E2E_BUILD:-$ROOT/build-bench-e2e}
-WORKERS=${E2E_WORKERS:-8 1}
+WORKERS=${E2E_WORKERS:-16 1}
 CONNS=${E2E_CONNECTIONS:-32}
 DURATION=${E2E_DURATION:-5}
 SETUP_CONNS=${E2E_SETUP_CONNECTIONS:-8}

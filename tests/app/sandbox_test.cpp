@@ -85,5 +85,5 @@ TEST_CASE("scenario runs use a deterministic sandbox with one in-order provision
   CHECK_FALSE(c.external_scim);
   o.against_url = "http://127.0.0.1:9/scim/v2";
   CHECK(scenario_cmd::ScenarioSandboxConfig(o).external_scim);
-  CHECK(app::SandboxConfig{}.provisioning_workers == 8);
+  CHECK(app::SandboxConfig{}.provisioning_workers == 16);
 }
