@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "core/log.h"
 #include "core/secret.h"
 
 namespace okta::signon {
@@ -56,7 +57,10 @@ std::string AuthServers::OrgId() {
     return org_id_;
   }
   org_id_ = ids_.NewId("00o");
-  (void)store_.PutDoc("org", "org", Json{{"id", org_id_}});
+  if (auto s = store_.PutDoc("org", "org", Json{{"id", org_id_}}); !s.ok()) {
+    // Kept for this run; the next start draws another id (and another issuer).
+    spdlog::error("mock_okta: could not save the org id: {}", s.error().detail);
+  }
   return org_id_;
 }
 
@@ -75,7 +79,10 @@ std::optional<AuthServer> AuthServers::LoadLocked(const std::string& id) {
   s.description = "Default Authorization Server";
   s.audiences = {"api://default"};
   s.created = s.last_updated = NowText();
-  if (!SaveLocked(s).ok()) return std::nullopt;
+  if (auto saved = SaveLocked(s); !saved.ok()) {
+    spdlog::error("mock_okta: could not save the default authorization server: {}", saved.error().detail);
+    return std::nullopt;
+  }
   return s;
 }
 
@@ -88,7 +95,7 @@ std::optional<AuthServer> AuthServers::Find(const std::string& id) {
 
 std::vector<AuthServer> AuthServers::ListCustom() {
   std::lock_guard<std::mutex> lk(mu_);
-  (void)LoadLocked("default");
+  LoadLocked("default");  // creates it on first use (a failed save is logged)
   std::vector<AuthServer> out;
   for (const auto& d : store_.ListDocs("auth_server")) out.push_back(FromDoc(d));
   return out;
@@ -99,7 +106,7 @@ core::Result<AuthServer> AuthServers::Create(const std::string& name, const std:
   if (name.empty()) return InvalidServer("name: may not be empty.");
   if (audiences.empty()) return InvalidServer("audiences: may not be empty.");
   std::lock_guard<std::mutex> lk(mu_);
-  (void)LoadLocked("default");
+  LoadLocked("default");  // creates it on first use (a failed save is logged)
   for (const auto& d : store_.ListDocs("auth_server")) {
     if (d.value("name", "") == name) return core::MakeError(core::ErrorCode::kConflict, "name: already exists.");
   }
