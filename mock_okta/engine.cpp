@@ -121,7 +121,9 @@ Json Engine::TestConnector(const std::string& app_id) {
   for (const auto& req : reqs) {
     auto started = clock_.Now();
     ScimExchange ex = sender_.Send(app.prov.base_url, req, app.prov.timeout_ms);
-    org_.AddTraffic(TrafficRecord(nullptr, app.id, "test connector", req, ex, started, app.prov.base_url));
+    org_.AddTrafficLater([app_id = app.id, req, ex, started, base = app.prov.base_url] {
+      return TrafficRecordText(nullptr, app_id, "test connector", req, ex, started, base);
+    });
     failure = ConnectorFailure(app.prov.base_url, req, ex);
     if (!failure.empty()) break;
   }

@@ -7,7 +7,6 @@
 
 namespace okta {
 
-using core::Json;
 
 const char* ReasonPhrase(int status) {
   const char* text = status >= 400 ? core::HttpStatusText(status) : "";
@@ -103,11 +102,6 @@ std::string TrafficRecordText(const Job* job, const std::string& app_id, const s
   }
   w.EndObject();
   return w.Take();
-}
-
-Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
-                   const ScimExchange& ex, core::TimePoint started, const std::string& base_url) {
-  return Json::parse(TrafficRecordText(job, app_id, step, req, ex, started, base_url));
 }
 
 ScimExchange Executor::Exchange(const FlowInput& in, const Step& step) {

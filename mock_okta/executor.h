@@ -28,10 +28,8 @@ struct Outcome {
   core::Json imported;         // import jobs: the resources read
 };
 
-// The traffic record of one exchange (the shape /sandbox/traffic and HAR export read).
-core::Json TrafficRecord(const Job* job, const std::string& app_id, const std::string& step, const ScimRequest& req,
-                         const ScimExchange& ex, core::TimePoint started, const std::string& base_url);
-// The same record as JSON text (what the store writes).
+// The traffic record of one exchange as JSON text (the shape /sandbox/traffic
+// and HAR export read); `job` null for a connector test.
 std::string TrafficRecordText(const Job* job, const std::string& app_id, const std::string& step,
                               const ScimRequest& req, const ScimExchange& ex, core::TimePoint started,
                               const std::string& base_url);

@@ -352,8 +352,7 @@ core::Result<bool> OktaStore::UpdateAppUser(const std::string& app_id, const std
       if (!change(*au)) return true;
       app_users_.Set(key, *au);
       ++app_users_pending_;
-      std::lock_guard<std::mutex> ap(append_mu_);
-      pending_.push_back({"app_users", [row = *au] { return Encode(row); }, app_id, user_id});
+      Append("app_users", [row = *au] { return Encode(row); }, app_id, user_id);
       return true;
     }
     WritePendingAppUsers();
@@ -510,28 +509,27 @@ Status OktaStore::Batch(const std::function<Status()>& body) {
   // when it begins: the batch reads the table as it is.
   std::lock_guard<std::recursive_mutex> lk(app_users_mu_);
   WritePendingAppUsers();
-  struct Owner {
-    const OktaStore* before;
-    explicit Owner(const OktaStore* s) : before(batch_store_) { batch_store_ = s; }
-    ~Owner() { batch_store_ = before; }
-  } owner(this);
-  // Users and app users written in the batch are cached as written (the
-  // batch holds the write connection); reads are not cached until it ends,
-  // and a batch that is not committed drops both caches.
+  // While it runs, this thread's app-user writes join the batch (batch_store_),
+  // users and app users written are cached as written (the batch holds the
+  // write connection) and reads are not cached; a batch that is not
+  // committed drops both caches.
   struct Open {
     OktaStore& s;
+    const OktaStore* outer = batch_store_;
     bool committed = false;
-    explicit Open(OktaStore& st) : s(st) { SetOpen(true); }
-    void SetOpen(bool open) {
-      s.users_.SetBatchOpen(open);
-      s.app_users_.SetBatchOpen(open);
+    explicit Open(OktaStore& st) : s(st) {
+      batch_store_ = &s;
+      s.users_.SetBatchOpen(true);
+      s.app_users_.SetBatchOpen(true);
     }
     ~Open() {
       if (!committed) {
         s.users_.Clear();
         s.app_users_.Clear();
       }
-      SetOpen(false);
+      s.users_.SetBatchOpen(false);
+      s.app_users_.SetBatchOpen(false);
+      batch_store_ = outer;
     }
   } open(*this);
   try {

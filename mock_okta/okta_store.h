@@ -124,13 +124,13 @@ class OktaStore {
   std::vector<std::pair<int64_t, core::Json>> ListLogs(int64_t after_seq, int limit);
   core::Status AddTraffic(const core::Json& record);
   std::vector<std::pair<int64_t, core::Json>> ListTraffic(int64_t after_seq, int limit);
-  // The provisioning job journal (documents of kind "job"): `doc` set saves
-  // (upserts) the job, nullopt deletes it. Written in order with the log and
-  // traffic appends, on the writing thread (so a process killed mid-run may
-  // lose the last moments of it, like the log).
-  // `make` (set: save) returns the job's JSON text, built on the writing thread.
+  // The provisioning job journal (documents of kind "job"): a `make` saves
+  // (upserts) the job as the JSON text it returns, built on the writing
+  // thread; null deletes it. Written in order with the log and traffic
+  // appends (so a process killed mid-run may lose the last moments of it,
+  // like the log).
   void JournalJob(const std::string& id, std::function<std::string()> make);
-  // Writes the pending log and traffic appends now.
+  // Writes the pending appends (log, traffic, journal, app users) now.
   core::Status FlushAppends();
   // Copies the WAL into the database (the writing thread does this every
   // 0.5 s; SQLite's automatic checkpoints are off). Ok for ":memory:".
@@ -175,7 +175,7 @@ class OktaStore {
   std::atomic<int64_t> app_users_pending_{0};
   // The store whose Batch this thread is running (null: none).
   static thread_local const OktaStore* batch_store_;
-  void Append(const char* table, std::function<std::string()> make);
+  void Append(const char* table, std::function<std::string()> make, std::string id = "", std::string id2 = "");
   void FlushLoop();
   core::Status Put(const char* table, const std::string& k1, const std::string& k2, const std::string& x,
                    const std::string& data);

@@ -39,11 +39,11 @@ OktaStore::~OktaStore() {
   if (auto s = FlushAppends(); !s.ok()) spdlog::error("mock_okta: log/traffic write failed: {}", s.error().detail);
 }
 
-void OktaStore::Append(const char* table, std::function<std::string()> make) {
+void OktaStore::Append(const char* table, std::function<std::string()> make, std::string id, std::string id2) {
   bool many;
   {
     std::lock_guard<std::mutex> lk(append_mu_);
-    pending_.push_back({table, std::move(make), "", ""});
+    pending_.push_back({table, std::move(make), std::move(id), std::move(id2)});
     many = pending_.size() >= 512;
   }
   if (many) append_cv_.notify_one();
@@ -202,8 +202,7 @@ void OktaStore::TrimExpired() {
 }
 
 void OktaStore::JournalJob(const std::string& id, std::function<std::string()> make) {
-  std::lock_guard<std::mutex> lk(append_mu_);
-  pending_.push_back({"job", std::move(make), id, ""});
+  Append("job", std::move(make), id);
 }
 
 void OktaStore::SetRetention(int64_t max_logs, int64_t max_traffic) {

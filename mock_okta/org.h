@@ -111,7 +111,7 @@ class Org {
   void LogJobStep(const Job& job, const std::string& subject, const std::string& subject_display, const App& app,
                   const LogLine& line);
   void LogConnectorTest(const App& app, const std::string& failure);
-  // A traffic record (executor.h TrafficRecord); a failed write is reported to the process log.
+  // A traffic record (the shape of executor.h TrafficRecordText); a failed write is reported to the process log.
   void AddTraffic(const core::Json& record);
   // The same, with the record built later on the store's writing thread.
   void AddTrafficLater(std::function<std::string()> make);
